@@ -113,6 +113,7 @@ namespace kappa::protocol {
   X(kUnreleasedInstanceId, 111, UNRELEASED_INSTANCE_ID) \
   X(kUnsupportedAssignor, 112, UNSUPPORTED_ASSIGNOR) \
   X(kStaleMemberEpoch, 113, STALE_MEMBER_EPOCH) \
+  X(kUnsupportedEndpointType, 115, UNSUPPORTED_ENDPOINT_TYPE) \
   X(kUnknownControllerId, 116, UNKNOWN_CONTROLLER_ID) \
   X(kInvalidRegistration, 119, INVALID_REGISTRATION)
 

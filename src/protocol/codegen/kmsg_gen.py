@@ -14,6 +14,7 @@ Grammar (indentation is two spaces per nesting level; `#` starts a comment):
       advertise <lo>-<hi>          (optional) range announced in ApiVersions
       flexible <v>+ | none         first flexible (KIP-482) version
       listeners broker,controller  (optional, default broker)
+      record-type <n>              (data only) type id in a typed record stream
     request | response | fields    a section of field lines
       <Name> <type> [<versions>] [null[=<versions>]] [tag=<n>] [default=<value>]
 
@@ -95,6 +96,7 @@ class Message:
         self.advertise = None
         self.flexible = OPEN + 1
         self.listeners = ['broker']
+        self.record_type = None
         self.sections = {}
 
 
@@ -140,6 +142,8 @@ def parse_file(path):
                 msg.flexible = OPEN + 1 if vals[0] == 'none' else parse_range(vals[0], where)[0]
             elif key == 'listeners':
                 msg.listeners = vals[0].split(',')
+            elif key == 'record-type':
+                msg.record_type = int(vals[0])
             else:
                 raise SchemaError(f'{where}: unknown property {key!r}')
             continue
@@ -537,6 +541,8 @@ def generate(msg, out_dir):
             gen_message(msg, name, msg.sections[kind],
                         hdr, src, [f'static constexpr ApiKey kApiKey = ApiKey::{api_enum_name(msg.name)};'] + common)
     else:
+        if msg.record_type is not None:
+            common.append(f'static constexpr int16_t kRecordType = {msg.record_type};')
         gen_message(msg, msg.name, msg.sections.get('fields', []), hdr, src, common)
     hdr.append('}  // namespace kappa::protocol')
     src.append('}  // namespace kappa::protocol')

@@ -1,0 +1,19 @@
+#pragma once
+// Runs blocking work (fsync, large file operations) on a thread pool and
+// resumes the calling coroutine on its own executor, so the event loop
+// never blocks.  Exceptions thrown by `fn` propagate to the caller.
+
+#include <type_traits>
+
+#include "kappa/async/asio.h"
+
+namespace kappa {
+
+template <typename Fn>
+awaitable<std::invoke_result_t<Fn>> run_blocking(asio::thread_pool& pool, Fn fn) {
+  using R = std::invoke_result_t<Fn>;
+  co_return co_await asio::co_spawn(
+      pool, [fn = std::move(fn)]() mutable -> awaitable<R> { co_return fn(); }, use_awaitable);
+}
+
+}  // namespace kappa

@@ -1,0 +1,62 @@
+#pragma once
+// One client connection.  A reader coroutine reads length-prefixed frames and
+// handles them one at a time, in order (as Kafka does), so responses leave
+// in request order; a writer coroutine sends finished responses, so writing
+// a large fetch overlaps with handling the next request.
+//
+// Bad input closes the connection with one log line naming the peer and the
+// reason: a negative or oversized frame length, a truncated or malformed
+// request, an unknown API key, an unsupported version (except ApiVersions,
+// which gets Kafka's v0-format UNSUPPORTED_VERSION reply).
+
+#include <memory>
+#include <string>
+
+#include "broker/asio.h"
+#include "kappa/protocol/api_table.h"
+#include "kappa/protocol/wire.h"
+
+namespace kappa::broker {
+
+class Broker;
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(Broker& broker, tcp::socket socket, protocol::Listener listener, std::string listener_name);
+
+  awaitable<void> run();
+  // Finish the request in flight, then close.  Safe to call at any time on
+  // the broker's thread.
+  void request_stop();
+  // Closes the socket now (shutdown grace period over).
+  void force_close();
+  // True once the writer has sent everything and closed the socket.
+  bool finished() const { return finished_; }
+  const std::string& peer() const { return peer_; }
+
+ private:
+  using Frame = std::shared_ptr<std::vector<uint8_t>>;
+  using OutChannel = asio::experimental::channel<void(boost::system::error_code, std::shared_ptr<protocol::Writer>)>;
+
+  awaitable<void> read_loop();
+  awaitable<void> write_loop();
+  // Returns false when the connection must close.
+  awaitable<bool> handle(Frame frame);
+  awaitable<void> queue(std::shared_ptr<protocol::Writer> response);
+  // Marks the connection as closing and logs why (once).
+  void close(std::string_view reason, bool warn);
+  void close_socket();
+
+  Broker& broker_;
+  tcp::socket socket_;
+  protocol::Listener listener_;
+  std::string listener_name_;
+  std::string peer_;
+  OutChannel out_;
+  asio::steady_timer idle_timer_;
+  bool stopping_ = false;
+  bool closed_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace kappa::broker

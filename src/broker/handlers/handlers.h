@@ -1,0 +1,60 @@
+#pragma once
+// Declarations of every request handler; each lives in its own file under
+// handlers/ and is registered in registry.cc.
+
+#include "broker/api_registry.h"
+#include "broker/asio.h"
+#include "broker/request_context.h"
+#include <initializer_list>
+
+#include "kappa/protocol/error_code.h"
+
+namespace kappa::protocol {
+struct ApiVersionsRequest;
+struct ApiVersionsResponse;
+struct MetadataRequest;
+struct MetadataResponse;
+struct DescribeClusterRequest;
+struct DescribeClusterResponse;
+struct CreateTopicsRequest;
+struct CreateTopicsResponse;
+struct DeleteTopicsRequest;
+struct DeleteTopicsResponse;
+struct CreatePartitionsRequest;
+struct CreatePartitionsResponse;
+struct DescribeConfigsRequest;
+struct DescribeConfigsResponse;
+struct AlterConfigsRequest;
+struct AlterConfigsResponse;
+struct IncrementalAlterConfigsRequest;
+struct IncrementalAlterConfigsResponse;
+}  // namespace kappa::protocol
+
+namespace kappa::broker {
+
+// Authorized-operation bitfields (Kafka AclOperation codes) reported when a
+// client asks; Kappa has no authorizer, so everything is allowed.
+inline constexpr int32_t acl_bits(std::initializer_list<int> ops) {
+  int32_t bits = 0;
+  for (int op : ops) bits |= 1 << op;
+  return bits;
+}
+inline constexpr int32_t kAllTopicOperations = acl_bits({3, 4, 5, 6, 7, 8, 10, 11});
+inline constexpr int32_t kAllClusterOperations = acl_bits({5, 7, 8, 9, 10, 11, 12});
+inline constexpr int32_t kAllGroupOperations = acl_bits({3, 6, 8});
+
+awaitable<protocol::ApiVersionsResponse> handle_api_versions(RequestContext&, protocol::ApiVersionsRequest&);
+awaitable<protocol::MetadataResponse> handle_metadata(RequestContext&, protocol::MetadataRequest&);
+awaitable<protocol::DescribeClusterResponse> handle_describe_cluster(RequestContext&,
+                                                                     protocol::DescribeClusterRequest&);
+awaitable<protocol::CreateTopicsResponse> handle_create_topics(RequestContext&, protocol::CreateTopicsRequest&);
+awaitable<protocol::DeleteTopicsResponse> handle_delete_topics(RequestContext&, protocol::DeleteTopicsRequest&);
+awaitable<protocol::CreatePartitionsResponse> handle_create_partitions(RequestContext&,
+                                                                       protocol::CreatePartitionsRequest&);
+awaitable<protocol::DescribeConfigsResponse> handle_describe_configs(RequestContext&,
+                                                                     protocol::DescribeConfigsRequest&);
+awaitable<protocol::AlterConfigsResponse> handle_alter_configs(RequestContext&, protocol::AlterConfigsRequest&);
+awaitable<protocol::IncrementalAlterConfigsResponse> handle_incremental_alter_configs(
+    RequestContext&, protocol::IncrementalAlterConfigsRequest&);
+
+}  // namespace kappa::broker

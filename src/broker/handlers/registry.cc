@@ -1,0 +1,34 @@
+// The broker's API table: one line per served API.
+#include "broker/handlers/handlers.h"
+#include "kappa/protocol/msg/api_versions.h"
+#include "kappa/protocol/msg/describe_cluster.h"
+#include "kappa/protocol/msg/alter_configs.h"
+#include "kappa/protocol/msg/create_partitions.h"
+#include "kappa/protocol/msg/create_topics.h"
+#include "kappa/protocol/msg/delete_topics.h"
+#include "kappa/protocol/msg/describe_configs.h"
+#include "kappa/protocol/msg/incremental_alter_configs.h"
+#include "kappa/protocol/msg/metadata.h"
+
+namespace kappa::broker {
+
+const ApiRegistry& api_registry() {
+  static const ApiRegistry registry = [] {
+    using namespace protocol;
+    constexpr uint8_t kBoth = kListenerBroker | kListenerController;
+    ApiRegistry r;
+    r.add<ApiVersionsRequest, ApiVersionsResponse, handle_api_versions>(kBoth);
+    r.add<MetadataRequest, MetadataResponse, handle_metadata>();
+    r.add<CreateTopicsRequest, CreateTopicsResponse, handle_create_topics>();
+    r.add<DeleteTopicsRequest, DeleteTopicsResponse, handle_delete_topics>();
+    r.add<DescribeConfigsRequest, DescribeConfigsResponse, handle_describe_configs>();
+    r.add<AlterConfigsRequest, AlterConfigsResponse, handle_alter_configs>();
+    r.add<CreatePartitionsRequest, CreatePartitionsResponse, handle_create_partitions>();
+    r.add<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse, handle_incremental_alter_configs>();
+    r.add<DescribeClusterRequest, DescribeClusterResponse, handle_describe_cluster>();
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace kappa::broker

@@ -1,0 +1,30 @@
+#pragma once
+// What a request handler knows about the request it serves.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kappa/protocol/api_table.h"
+#include "kappa/protocol/header.h"
+
+namespace kappa::broker {
+
+class Broker;
+
+struct RequestContext {
+  Broker& broker;
+  const protocol::RequestHeader& header;
+  const std::string& peer;             // "host:port" of the client
+  protocol::Listener listener;         // which kind of listener it came in on
+  const std::string& listener_name;    // its name (PLAINTEXT, ...)
+  // The request frame; handlers may patch record batches inside it in place
+  // (offsets, leader epoch) because the connection owns it exclusively.
+  std::shared_ptr<std::vector<uint8_t>> frame;
+  bool suppress_response = false;  // acks=0 produce: no response at all
+
+  int16_t version() const { return header.api_version; }
+};
+
+}  // namespace kappa::broker
