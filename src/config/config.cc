@@ -393,7 +393,7 @@ std::string render_default_config() {
       "# Names and value formats are Apache Kafka's.  Start a broker with\n"
       "#   build/bin/kappa-broker --config config/single.yaml [--override key=value ...]\n"
       "# Settings left empty have no value by default.  This file is checked\n"
-      "# against the broker's own table by a test (tests/broker/config_test.cc).\n";
+      "# against the broker's own table by a test (tests/config/config_test.cc).\n";
   for (const auto& def : broker_config_defs()) {
     out += "\n# " + std::string(def.doc) + "\n";
     std::string value(def.default_value);
