@@ -17,6 +17,7 @@
 #include <cstring>
 
 #include "kappa/protocol/compression.h"
+#include "protocol/big_endian.h"
 #include "protocol/codecs.h"
 
 namespace kappa::protocol::codec {
@@ -28,17 +29,6 @@ constexpr int32_t kXerialVersion = 1;
 constexpr int32_t kXerialCompatibleVersion = 1;
 // snappy-java's default block size (uncompressed bytes per block).
 constexpr size_t kXerialBlockSize = 32 * 1024;
-
-void put_be32(uint8_t* p, uint32_t v) {
-  p[0] = static_cast<uint8_t>(v >> 24);
-  p[1] = static_cast<uint8_t>(v >> 16);
-  p[2] = static_cast<uint8_t>(v >> 8);
-  p[3] = static_cast<uint8_t>(v);
-}
-
-uint32_t get_be32(const uint8_t* p) {
-  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
-}
 
 bool has_xerial_magic(Input in) {
   return in.size() >= kXerialHeaderSize && std::equal(kXerialMagic.begin(), kXerialMagic.end(), in.begin());
@@ -66,8 +56,8 @@ void snappy_compress(Input in, Output& out) {
   size_t pos = out.size();
   out.resize(pos + kXerialHeaderSize);
   std::copy(kXerialMagic.begin(), kXerialMagic.end(), out.begin() + static_cast<ptrdiff_t>(pos));
-  put_be32(out.data() + pos + 8, kXerialVersion);
-  put_be32(out.data() + pos + 12, kXerialCompatibleVersion);
+  be::store(out.data() + pos + 8, kXerialVersion);
+  be::store(out.data() + pos + 12, kXerialCompatibleVersion);
   pos += kXerialHeaderSize;
   for (size_t off = 0; off < in.size(); off += kXerialBlockSize) {
     const size_t len = std::min(kXerialBlockSize, in.size() - off);
@@ -75,7 +65,7 @@ void snappy_compress(Input in, Output& out) {
     size_t written = 0;
     snappy::RawCompress(reinterpret_cast<const char*>(in.data() + off), len,
                         reinterpret_cast<char*>(out.data() + pos + 4), &written);
-    put_be32(out.data() + pos, static_cast<uint32_t>(written));
+    be::store(out.data() + pos, static_cast<uint32_t>(written));
     pos += 4 + written;
   }
   out.resize(pos);
@@ -87,7 +77,7 @@ std::error_code snappy_decompress(Input in, BoundedOutput& out) {
   size_t pos = kXerialHeaderSize;
   while (pos < in.size()) {
     if (in.size() - pos < 4) return CompressionError::kTruncated;
-    const uint32_t len = get_be32(in.data() + pos);
+    const uint32_t len = be::load<uint32_t>(in.data() + pos);
     pos += 4;
     if (len > in.size() - pos) return CompressionError::kTruncated;
     if (auto ec = raw_block(in.subspan(pos, len), out)) return ec;

@@ -81,7 +81,8 @@ TEST(Compression, writes_xerial_blocks_of_32_kib) {
   auto packed = compress(Compression::kSnappy, in);
   size_t pos = 16, blocks = 0;
   while (pos < packed.size()) {
-    uint32_t len = (uint32_t{packed[pos]} << 24) | (packed[pos + 1] << 16) | (packed[pos + 2] << 8) | packed[pos + 3];
+    uint32_t len =
+        (uint32_t{packed[pos]} << 24) | (packed[pos + 1] << 16) | (packed[pos + 2] << 8) | packed[pos + 3];
     pos += 4 + len;
     ++blocks;
   }
@@ -102,7 +103,8 @@ TEST(Compression, reads_raw_snappy_blocks_as_librdkafka_writes_them) {
 }
 
 TEST(Compression, reads_xerial_snappy_with_several_blocks) {
-  auto framed = from_hex("82534e4150505900 00000001 00000001 00000007 05 10 68656c6c6f 00000007 0c 08 616263 15 03");
+  auto framed =
+      from_hex("82534e4150505900 00000001 00000001 00000007 05 10 68656c6c6f 00000007 0c 08 616263 15 03");
   std::vector<uint8_t> out;
   ASSERT_FALSE(decompress(Compression::kSnappy, framed, out));
   EXPECT_EQ(out, bytes_of("helloabcabcabcabc"));
@@ -110,8 +112,8 @@ TEST(Compression, reads_xerial_snappy_with_several_blocks) {
 
 // Produced by gzip 1.12: gzip -9 -n -c plain.txt
 TEST(Compression, reads_gzip_cli_output) {
-  auto gz = from_hex(
-      "1f8b0800000000000203cb48cdc9c957c84e2c2848d451c88072d2b21315e19ca1250300225d5288d0000000");
+  auto gz =
+      from_hex("1f8b0800000000000203cb48cdc9c957c84e2c2848d451c88072d2b21315e19ca1250300225d5288d0000000");
   std::vector<uint8_t> out;
   ASSERT_FALSE(decompress(Compression::kGzip, gz, out));
   EXPECT_EQ(out, cli_plain());
@@ -125,7 +127,8 @@ TEST(Compression, reads_gzip_cli_output) {
 // Produced by zstd v1.5.4: `cat plain.txt | zstd -19` (streamed: no content
 // size, with checksum) and `zstd -3 plain.txt` (single segment, content size).
 TEST(Compression, reads_zstd_cli_output_with_and_without_content_size) {
-  auto streamed = from_hex("28b52ffd0468e500009068656c6c6f206b617070612c20666b6121200200b39e5403627e01d63d9a07");
+  auto streamed =
+      from_hex("28b52ffd0468e500009068656c6c6f206b617070612c20666b6121200200b39e5403627e01d63d9a07");
   auto sized = from_hex("28b52ffd24d0e500008868656c6c6f206b617070612c20666b61210300ab9e1480420031bfd63d9a07");
   std::vector<uint8_t> out;
   ASSERT_FALSE(decompress(Compression::kZstd, streamed, out));
@@ -138,9 +141,11 @@ TEST(Compression, reads_zstd_cli_output_with_and_without_content_size) {
 // checksum) and `lz4 -BD --content-size plain.txt` (linked, content size).
 TEST(Compression, reads_lz4_cli_frames) {
   auto plain_frame = from_hex(
-      "04224d186440a721000000d468656c6c6f206b617070612c200d0045666b61210d000f1a009650666b61212000000000fa29ef71");
+      "04224d186440a721000000d468656c6c6f206b617070612c200d0045666b61210d000f1a009650666b61212000000000fa29ef"
+      "71");
   auto linked = from_hex(
-      "04224d186c40d000000000000000c021000000d468656c6c6f206b617070612c200d0045666b61210d000f1a009650666b6121200000"
+      "04224d186c40d000000000000000c021000000d468656c6c6f206b617070612c200d0045666b61210d000f1a009650666b6121"
+      "200000"
       "0000fa29ef71");
   std::vector<uint8_t> out;
   ASSERT_FALSE(decompress(Compression::kLz4, plain_frame, out));

@@ -73,8 +73,9 @@ inline std::vector<uint8_t> random_bytes(std::mt19937_64& rng, size_t n) {
 // Text-like bytes that compress about 3-5x: words from a small vocabulary
 // with random numbers, like log lines or JSON events.
 inline std::vector<uint8_t> compressible_bytes(std::mt19937_64& rng, size_t n) {
-  static constexpr std::string_view kWords[] = {"user", "order", "\"id\":", "event", "kappa", "click",
-                                                "{\"ts\":", "partition", ", ", "}\n", "view", "topic"};
+  static constexpr std::string_view kWords[] = {"user",  "order", "\"id\":",  "event",
+                                                "kappa", "click", "{\"ts\":", "partition",
+                                                ", ",    "}\n",   "view",     "topic"};
   std::string s;
   s.reserve(n + 32);
   while (s.size() < n) {

@@ -41,7 +41,9 @@ enum class CompressionError {
 };
 
 const std::error_category& compression_category();
-inline std::error_code make_error_code(CompressionError e) { return {static_cast<int>(e), compression_category()}; }
+inline std::error_code make_error_code(CompressionError e) {
+  return {static_cast<int>(e), compression_category()};
+}
 
 // Appends the compressed form of `in` to `out`. `level` is codec-specific and
 // clamped into range: gzip 1..9 (default 6), lz4 0..12 (0 = fast, 3+ = HC;
