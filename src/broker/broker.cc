@@ -3,8 +3,10 @@
 #include <random>
 
 #include "broker/local_metadata_log.h"
+#include "broker/log_config_mapping.h"
 #include "broker/meta_properties.h"
 #include "broker/server.h"
+#include "kappa/async/run_blocking.h"
 #include "kappa/common/log.h"
 
 namespace kappa::broker {
@@ -27,18 +29,33 @@ Broker::~Broker() {
 
 int32_t Broker::controller_id() const { return metadata_log_ ? metadata_log_->active_controller() : -1; }
 
+void Broker::open_storage() {
+  storage::LogManagerConfig lm;
+  lm.log_dirs = config_.log_dirs();
+  lm.default_config = to_log_config(config_, {});
+  auto opened = storage::LogManager::open(lm, storage::FileSystem::posix(), SystemClock::instance());
+  if (!opened) throw std::runtime_error("cannot open the log directories: " + opened.error().message());
+  logs_ = std::move(*opened);
+  replicas_ = std::make_unique<replication::ReplicaManager>(
+      *logs_, node_id(), [this](const metadata::TopicImage& t) { return to_log_config(config_, t.configs); });
+  log()->info("loaded {} partition logs", logs_->size());
+}
+
 void Broker::start() {
   const auto dirs = config_.log_dirs();
   cluster_id_ = ensure_meta_properties(dirs, node_id(), config_.get("cluster.id"), random_id());
+  open_storage();
   metadata_log_ = std::make_unique<LocalMetadataLog>(dirs.front() / "__cluster_metadata-0", pool_, image_, node_id(),
                                                      [this] { on_metadata_committed(); });
   metadata_log_->open();
+  replicas_->reconcile(image_);
   controller::TopicDefaults defaults{config_.get_int("num.partitions"),
                                      static_cast<int16_t>(config_.get_int("default.replication.factor"))};
   controller_ = std::make_unique<controller::Controller>(io_.get_executor(), *metadata_log_, image_, defaults,
                                                          random_uuid);
   server_ = std::make_unique<Server>(*this, io_);
   server_->start();
+  start_housekeeping();
   asio::co_spawn(io_, register_self(), [](std::exception_ptr e) {
     if (e) log()->error("broker registration failed");
   });
@@ -66,7 +83,73 @@ awaitable<void> Broker::register_self() {
   if (e != protocol::ErrorCode::kNone) log()->error("cannot register broker: {}", protocol::error_name(e));
 }
 
-void Broker::on_metadata_committed() {}
+void Broker::on_metadata_committed() {
+  if (replicas_) replicas_->reconcile(image_);
+}
+
+awaitable<std::error_code> Broker::flush_if_due(std::shared_ptr<storage::Log> log) {
+  if (!log->flush_due(SystemClock::instance().wall_ms())) co_return std::error_code{};
+  auto task = log->prepare_flush();
+  if (!task) co_return task.error();
+  auto t = std::make_shared<storage::FlushTask>(std::move(*task));
+  auto ec = co_await run_blocking(pool_, [t] { return t->run(); });
+  log->complete_flush(*t, ec);
+  co_return ec;
+}
+
+void Broker::start_housekeeping() {
+  auto spawn = [this](int64_t ms, void (Broker::*task)()) {
+    asio::co_spawn(io_, every(std::chrono::milliseconds(ms), task), [](std::exception_ptr e) {
+      if (!e) return;
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        log()->error("housekeeping task failed: {}", ex.what());
+      }
+    });
+  };
+  spawn(config_.get_long("log.retention.check.interval.ms"), &Broker::run_retention);
+  spawn(config_.get_long("log.flush.scheduler.interval.ms"), &Broker::run_flush_policy);
+  spawn(60'000, &Broker::run_checkpoints);
+}
+
+awaitable<void> Broker::every(std::chrono::milliseconds period, void (Broker::*task)()) {
+  asio::steady_timer timer(io_);
+  while (!stopping_) {
+    timer.expires_after(period);
+    co_await timer.async_wait(use_tuple);
+    if (stopping_) break;
+    (this->*task)();
+  }
+}
+
+void Broker::run_retention() {
+  size_t deleted = logs_->run_retention(SystemClock::instance().wall_ms());
+  if (deleted) log()->info("retention deleted {} segments", deleted);
+}
+
+void Broker::run_flush_policy() {
+  for (auto& pending : logs_->flush_policy(SystemClock::instance().wall_ms())) {
+    auto task = std::make_shared<storage::FlushTask>(std::move(pending.task));
+    auto target = pending.log;
+    asio::co_spawn(io_, run_blocking(pool_, [task] { return task->run(); }),
+                   [task, target](std::exception_ptr e, std::error_code ec) {
+                     if (e) ec = std::make_error_code(std::errc::io_error);
+                     target->complete_flush(*task, ec);
+                   });
+  }
+}
+
+void Broker::run_checkpoints() {
+  if (checkpoint_running_) return;
+  checkpoint_running_ = true;
+  auto task = std::make_shared<storage::CheckpointTask>(logs_->prepare_checkpoints());
+  asio::co_spawn(io_, run_blocking(pool_, [task] { return task->run(); }),
+                 [this](std::exception_ptr, std::error_code ec) {
+                   checkpoint_running_ = false;
+                   if (ec) log()->warn("cannot write checkpoints: {}", ec.message());
+                 });
+}
 
 awaitable<void> Broker::auto_create_topics(const std::vector<std::string>& names) {
   for (const auto& name : names) {
@@ -83,8 +166,13 @@ awaitable<void> Broker::auto_create_topics(const std::vector<std::string>& names
 
 awaitable<void> Broker::shutdown() {
   log()->info("shutting down");
+  stopping_ = true;
   server_->stop_accepting();
+  for (auto& [tp, partition] : replicas_->partitions()) partition->notify_waiters();  // end long polls
   co_await server_->drain(std::chrono::seconds(10));
+  if (auto ec = logs_->shutdown()) {
+    log()->error("log shutdown failed: {}", ec.message());
+  }
   log()->info("shutdown complete");
 }
 

@@ -14,6 +14,8 @@
 #include "kappa/config/config.h"
 #include "kappa/controller/controller.h"
 #include "kappa/metadata/metadata_image.h"
+#include "kappa/replication/replica_manager.h"
+#include "kappa/storage/log_manager.h"
 
 namespace kappa::broker {
 
@@ -46,6 +48,16 @@ class Broker {
   controller::Controller& controller() { return *controller_; }
   BrokerMetrics& metrics() { return metrics_; }
   Server& server() { return *server_; }
+  replication::ReplicaManager& replicas() { return *replicas_; }
+  storage::LogManager& logs() { return *logs_; }
+  // Effective settings of a topic (its overrides over the broker defaults).
+  config::TopicConfig topic_config(const metadata::TopicImage& topic) const {
+    return config::TopicConfig(&config_, topic.configs);
+  }
+  // True once shutdown has begun: long polls end, nothing new starts.
+  bool stopping() const { return stopping_; }
+  // fsyncs `log` on the blocking pool if its flush policy is due.
+  awaitable<std::error_code> flush_if_due(std::shared_ptr<storage::Log> log);
 
   // Creates the listed topics with the broker defaults (Metadata auto-create);
   // errors other than "already exists" are logged.
@@ -54,6 +66,13 @@ class Broker {
  private:
   void on_metadata_committed();
   awaitable<void> register_self();
+  void open_storage();
+  // Periodic work: retention, the time-based flush policy, checkpoints.
+  void start_housekeeping();
+  awaitable<void> every(std::chrono::milliseconds period, void (Broker::*task)());
+  void run_retention();
+  void run_flush_policy();
+  void run_checkpoints();
 
   asio::io_context& io_;
   asio::thread_pool pool_{2};
@@ -63,7 +82,11 @@ class Broker {
   std::unique_ptr<LocalMetadataLog> metadata_log_;
   std::unique_ptr<controller::Controller> controller_;
   BrokerMetrics metrics_;
+  std::unique_ptr<storage::LogManager> logs_;
+  std::unique_ptr<replication::ReplicaManager> replicas_;
   std::unique_ptr<Server> server_;
+  bool stopping_ = false;
+  bool checkpoint_running_ = false;
 };
 
 }  // namespace kappa::broker

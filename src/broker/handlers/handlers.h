@@ -26,6 +26,14 @@ struct DescribeConfigsRequest;
 struct DescribeConfigsResponse;
 struct AlterConfigsRequest;
 struct AlterConfigsResponse;
+struct ProduceRequest;
+struct ProduceResponse;
+struct FetchRequest;
+struct FetchResponse;
+struct ListOffsetsRequest;
+struct ListOffsetsResponse;
+struct DeleteRecordsRequest;
+struct DeleteRecordsResponse;
 struct IncrementalAlterConfigsRequest;
 struct IncrementalAlterConfigsResponse;
 }  // namespace kappa::protocol
@@ -43,6 +51,10 @@ inline constexpr int32_t kAllTopicOperations = acl_bits({3, 4, 5, 6, 7, 8, 10, 1
 inline constexpr int32_t kAllClusterOperations = acl_bits({5, 7, 8, 9, 10, 11, 12});
 inline constexpr int32_t kAllGroupOperations = acl_bits({3, 6, 8});
 
+awaitable<protocol::ProduceResponse> handle_produce(RequestContext&, protocol::ProduceRequest&);
+awaitable<protocol::FetchResponse> handle_fetch(RequestContext&, protocol::FetchRequest&);
+awaitable<protocol::ListOffsetsResponse> handle_list_offsets(RequestContext&, protocol::ListOffsetsRequest&);
+awaitable<protocol::DeleteRecordsResponse> handle_delete_records(RequestContext&, protocol::DeleteRecordsRequest&);
 awaitable<protocol::ApiVersionsResponse> handle_api_versions(RequestContext&, protocol::ApiVersionsRequest&);
 awaitable<protocol::MetadataResponse> handle_metadata(RequestContext&, protocol::MetadataRequest&);
 awaitable<protocol::DescribeClusterResponse> handle_describe_cluster(RequestContext&,

@@ -5,10 +5,14 @@
 #include "kappa/protocol/msg/alter_configs.h"
 #include "kappa/protocol/msg/create_partitions.h"
 #include "kappa/protocol/msg/create_topics.h"
+#include "kappa/protocol/msg/delete_records.h"
 #include "kappa/protocol/msg/delete_topics.h"
 #include "kappa/protocol/msg/describe_configs.h"
 #include "kappa/protocol/msg/incremental_alter_configs.h"
+#include "kappa/protocol/msg/fetch.h"
+#include "kappa/protocol/msg/list_offsets.h"
 #include "kappa/protocol/msg/metadata.h"
+#include "kappa/protocol/msg/produce.h"
 
 namespace kappa::broker {
 
@@ -17,10 +21,14 @@ const ApiRegistry& api_registry() {
     using namespace protocol;
     constexpr uint8_t kBoth = kListenerBroker | kListenerController;
     ApiRegistry r;
-    r.add<ApiVersionsRequest, ApiVersionsResponse, handle_api_versions>(kBoth);
+    r.add<ProduceRequest, ProduceResponse, handle_produce>();
+    r.add<FetchRequest, FetchResponse, handle_fetch>();
+    r.add<ListOffsetsRequest, ListOffsetsResponse, handle_list_offsets>();
     r.add<MetadataRequest, MetadataResponse, handle_metadata>();
+    r.add<ApiVersionsRequest, ApiVersionsResponse, handle_api_versions>(kBoth);
     r.add<CreateTopicsRequest, CreateTopicsResponse, handle_create_topics>();
     r.add<DeleteTopicsRequest, DeleteTopicsResponse, handle_delete_topics>();
+    r.add<DeleteRecordsRequest, DeleteRecordsResponse, handle_delete_records>();
     r.add<DescribeConfigsRequest, DescribeConfigsResponse, handle_describe_configs>();
     r.add<AlterConfigsRequest, AlterConfigsResponse, handle_alter_configs>();
     r.add<CreatePartitionsRequest, CreatePartitionsResponse, handle_create_partitions>();

@@ -1,0 +1,74 @@
+#include "broker/partition_wait.h"
+
+#include "broker/broker.h"
+#include "kappa/replication/partition.h"
+
+namespace kappa::broker {
+namespace {
+
+class TimerWaiter final : public replication::PartitionWaiter {
+ public:
+  explicit TimerWaiter(asio::any_io_executor exec) : timer_(exec) {}
+  void notify() override {
+    notified_ = true;
+    timer_.cancel();
+  }
+  awaitable<void> wait_until(Deadline deadline) {
+    if (notified_) co_return;
+    timer_.expires_at(deadline);
+    co_await timer_.async_wait(use_tuple);
+  }
+
+ private:
+  asio::steady_timer timer_;
+  bool notified_ = false;
+};
+
+// Registers one waiter on several partitions for its lifetime.
+class Registration {
+ public:
+  Registration(Broker& broker, const std::vector<storage::TopicPartition>& tps, replication::PartitionWaiter* w)
+      : broker_(broker), tps_(tps), waiter_(w) {
+    for (const auto& tp : tps_) {
+      if (auto* p = broker_.replicas().get(tp.topic, tp.partition.value())) p->add_waiter(waiter_);
+    }
+  }
+  ~Registration() {
+    for (const auto& tp : tps_) {
+      if (auto* p = broker_.replicas().get(tp.topic, tp.partition.value())) p->remove_waiter(waiter_);
+    }
+  }
+
+ private:
+  Broker& broker_;
+  const std::vector<storage::TopicPartition>& tps_;
+  replication::PartitionWaiter* waiter_;
+};
+
+}  // namespace
+
+awaitable<protocol::ErrorCode> wait_for_high_watermark(Broker& broker, storage::TopicPartition tp, int64_t offset,
+                                                       Deadline deadline) {
+  std::vector<storage::TopicPartition> tps{tp};
+  while (true) {
+    auto* p = broker.replicas().get(tp.topic, tp.partition.value());
+    if (!p || !p->is_leader()) co_return protocol::ErrorCode::kNotLeaderOrFollower;
+    if (p->high_watermark() >= offset) co_return protocol::ErrorCode::kNone;
+    if (std::chrono::steady_clock::now() >= deadline || broker.stopping()) {
+      co_return protocol::ErrorCode::kRequestTimedOut;
+    }
+    TimerWaiter waiter(co_await asio::this_coro::executor);
+    Registration reg(broker, tps, &waiter);
+    co_await waiter.wait_until(deadline);
+  }
+}
+
+awaitable<void> wait_for_change(Broker& broker, const std::vector<storage::TopicPartition>& partitions,
+                                Deadline deadline) {
+  if (std::chrono::steady_clock::now() >= deadline || broker.stopping()) co_return;
+  TimerWaiter waiter(co_await asio::this_coro::executor);
+  Registration reg(broker, partitions, &waiter);
+  co_await waiter.wait_until(deadline);
+}
+
+}  // namespace kappa::broker
