@@ -167,7 +167,8 @@ BatchValidation validate_batch(std::span<const uint8_t> batch) {
     return fail(ErrorCode::kUnsupportedCompressionType,
                 fmt::format("unknown compression codec {}", static_cast<int>(h->compression())));
   }
-  if (!h->is_control() && h->records_count != h->last_offset_delta + 1) {
+  // 64-bit: lastOffsetDelta may be INT32_MAX on hostile input.
+  if (!h->is_control() && h->records_count != static_cast<int64_t>(h->last_offset_delta) + 1) {
     return fail(ErrorCode::kInvalidRecord, fmt::format("{} records but last offset delta {}", h->records_count,
                                                        h->last_offset_delta));
   }

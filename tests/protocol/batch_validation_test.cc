@@ -8,6 +8,7 @@
 #include "kappa/protocol/record_batch.h"
 #include "kappa/protocol/record_batch_builder.h"
 #include "kappa/protocol/record_reader.h"
+#include "protocol/batch_util.h"
 #include "protocol/test_util.h"
 
 namespace kappa::protocol {
@@ -140,6 +141,21 @@ TEST(BatchValidation, truncated_then_relabelled_batches_are_errors) {
       EXPECT_TRUE(ec) << compression_name(codec) << " cut " << cut << " seed " << seed;
     }
   }
+}
+
+}  // namespace
+}  // namespace kappa::protocol
+
+namespace kappa::protocol {
+namespace {
+
+// Regression: validate_batch computed lastOffsetDelta + 1 in 32 bits, a
+// signed overflow (undefined behaviour) for lastOffsetDelta = INT32_MAX.
+TEST(BatchValidation, last_offset_delta_of_int32_max_is_invalid_not_undefined) {
+  auto batch = testing::wrap_records({.last_offset_delta = INT32_MAX, .records_count = 1},
+                                     testing::encode_records(std::vector<testing::RawRecord>{{}}));
+  auto v = validate_batch(batch);
+  EXPECT_EQ(v.error, ErrorCode::kInvalidRecord) << v.message;
 }
 
 }  // namespace
