@@ -1,0 +1,120 @@
+#pragma once
+// LogManager: every partition log under the broker's log.dirs.
+//
+// On open it removes each log dir's clean-shutdown marker, reads the
+// recovery-point and log-start checkpoints (a damaged checkpoint is logged
+// and ignored: those logs are validated from their first segment) and loads
+// every <topic>-<partition> directory, one after another, recovering each
+// (see Log::open).  Directories of deleted partitions (…-delete) are removed
+// by the next run_retention().
+//
+// The broker drives it with periodic hooks:
+//   run_retention(now)        retention for every log, then deletes the
+//                             directories of removed partitions
+//   flush_policy(now)         the logs whose flush.messages / flush.ms is due,
+//                             each with a prepared FlushTask
+//   prepare_checkpoints()     recovery points and log starts to write
+//                             (Kafka does this every 60 s)
+//   shutdown()                flush and close every log, write the
+//                             checkpoints, then the clean-shutdown markers
+//
+// Thread-safety: owned and used by one thread, like the logs it hands out;
+// only FlushTask::run() and CheckpointTask::run() may run elsewhere.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "kappa/common/clock.h"
+#include "kappa/storage/file_system.h"
+#include "kappa/storage/flush_task.h"
+#include "kappa/storage/log.h"
+#include "kappa/storage/log_config.h"
+#include "kappa/storage/result.h"
+#include "kappa/storage/topic_partition.h"
+
+namespace kappa::storage {
+
+struct LogManagerConfig {
+  std::vector<std::filesystem::path> log_dirs;
+  LogConfig default_config;
+  // The config of a partition found on disk at startup; default_config if
+  // unset.  (Topic configs live in the metadata log, not here.)
+  std::function<LogConfig(const TopicPartition&)> config_for;
+};
+
+// A flush the policy asks for.  Send only `task` to a worker thread; call
+// log->complete_flush(task, result) back on the owner thread.
+struct PendingFlush {
+  std::shared_ptr<Log> log;
+  FlushTask task;
+};
+
+// Checkpoint files captured on the owner thread, written by run() on any
+// thread (each write is temp file + fsync + rename + directory fsync).
+class CheckpointTask {
+ public:
+  std::error_code run() const;
+
+ private:
+  friend class LogManager;
+  FileSystem* fs_ = nullptr;
+  std::vector<std::pair<std::filesystem::path, std::string>> files_;
+};
+
+class LogManager {
+ public:
+  // `fs` and `clock` must outlive the manager.  Fails if a log dir cannot be
+  // read, a partition appears in two log dirs, or a log cannot be loaded.
+  static Result<std::unique_ptr<LogManager>> open(LogManagerConfig config, FileSystem& fs, const Clock& clock);
+  // Does not flush: call shutdown() first for a clean stop.
+  ~LogManager();
+
+  // nullptr if the partition has no log here.
+  std::shared_ptr<Log> get(const TopicPartition& tp) const;
+  // The existing log, or a new empty one in the log dir holding the fewest.
+  Result<std::shared_ptr<Log>> get_or_create(const TopicPartition& tp, const LogConfig& config);
+  Result<std::shared_ptr<Log>> get_or_create(const TopicPartition& tp) {
+    return get_or_create(tp, config_.default_config);
+  }
+  // Closes the log and renames its directory to <tp>.<id>-delete; the files
+  // go at the next run_retention().  Holders of the Log see kLogClosed.
+  std::error_code remove(const TopicPartition& tp);
+  std::vector<TopicPartition> partitions() const;
+  size_t size() const { return logs_.size(); }
+  const std::vector<std::filesystem::path>& log_dirs() const { return config_.log_dirs; }
+
+  // Returns the number of segments deleted (failures are logged).
+  size_t run_retention(int64_t now_ms);
+  std::vector<PendingFlush> flush_policy(int64_t now_ms);
+  CheckpointTask prepare_checkpoints() const;
+  std::error_code write_checkpoints() const { return prepare_checkpoints().run(); }
+  // Flushes and closes every log, writes the checkpoints and, in each log
+  // dir whose logs all closed cleanly, the clean-shutdown marker.
+  std::error_code shutdown();
+
+ private:
+  struct Entry {
+    std::shared_ptr<Log> log;
+    size_t dir_index = 0;
+  };
+
+  LogManager(LogManagerConfig config, FileSystem& fs, const Clock& clock);
+  std::error_code load_dir(size_t dir_index);
+  size_t least_loaded_dir() const;
+  void delete_removed_dirs();
+
+  LogManagerConfig config_;
+  FileSystem& fs_;
+  const Clock& clock_;
+  std::map<TopicPartition, Entry> logs_;
+  std::vector<std::filesystem::path> removed_dirs_;  // awaiting deletion
+  uint64_t removals_ = 0;
+};
+
+}  // namespace kappa::storage
