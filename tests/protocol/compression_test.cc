@@ -154,6 +154,24 @@ TEST(Compression, reads_lz4_cli_frames) {
   EXPECT_EQ(out, cli_plain());
 }
 
+// Produced by lz4 v1.9.4: `lz4 -B4 --no-frame-crc noise.bin` on 40 random
+// bytes. This is the shape Kafka's Java client writes (FLG 0x60: independent
+// blocks, no checksums; BD 0x40: 64 KiB) with an incompressible block
+// stored raw (size high bit set).
+TEST(Compression, reads_lz4_frames_shaped_like_javas_with_a_stored_block) {
+  auto frame = from_hex(
+      "04224d18 60 40 82 28000080"
+      "82b70eee7f1a5039bef07ec2347f066ed08f5dc7512447e3404300026b6e545594a065685d64c498"
+      "00000000");
+  std::vector<uint8_t> out;
+  ASSERT_FALSE(decompress(Compression::kLz4, frame, out));
+  EXPECT_EQ(out,
+            from_hex("82b70eee7f1a5039bef07ec2347f066ed08f5dc7512447e3404300026b6e545594a065685d64c498"));
+  // Our frames start with the same 7 header bytes, header checksum included.
+  auto ours = compress(Compression::kLz4, out);
+  EXPECT_EQ(std::vector<uint8_t>(ours.begin(), ours.begin() + 7), from_hex("04224d18 60 40 82"));
+}
+
 TEST(Compression, writes_lz4_frames_with_independent_64k_blocks_and_no_checksums) {
   auto frame = compress(Compression::kLz4, cli_plain());
   ASSERT_GE(frame.size(), 7u);
