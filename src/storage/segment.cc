@@ -276,7 +276,7 @@ Result<std::optional<protocol::FileSlice>> Segment::slice(int64_t offset, size_t
     if (!stop) return stop.error();
     if (*stop) end = (*stop)->position;
   }
-  if (start + max_bytes < end) {
+  if (max_bytes < end - start) {
     std::error_code ec;
     end = boundary_at_or_before(start + max_bytes, start, ec);
     if (ec) return ec;

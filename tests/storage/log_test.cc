@@ -110,6 +110,7 @@ TEST_F(LogTest, read_starts_at_the_batch_containing_the_offset) {
   auto headers = read_headers(25);
   ASSERT_EQ(headers.size(), 3u);
   EXPECT_EQ(headers[0].base_offset, 20);
+  EXPECT_EQ(log->read(0, SIZE_MAX, INT64_MAX)->size(), log->size_bytes());  // no overflow
 }
 
 TEST_F(LogTest, read_respects_max_bytes_but_returns_a_larger_first_batch_whole) {
