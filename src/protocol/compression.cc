@@ -99,6 +99,9 @@ std::error_code decompress(Compression codec, std::span<const uint8_t> in, std::
     out.assign(in.begin(), in.end());
     return {};
   }
+  if (static_cast<uint8_t>(codec) > static_cast<uint8_t>(Compression::kZstd)) {
+    return CompressionError::kUnsupportedCodec;
+  }
   BoundedOutput sink(out, size_limit, in.size());
   std::error_code ec;
   switch (codec) {
@@ -114,8 +117,8 @@ std::error_code decompress(Compression codec, std::span<const uint8_t> in, std::
     case Compression::kZstd:
       ec = codec::zstd_decompress(in, sink);
       break;
-    default:
-      return CompressionError::kUnsupportedCodec;
+    case Compression::kNone:
+      break;
   }
   if (!ec && sink.over_limit()) ec = CompressionError::kTooLarge;
   sink.finish();
