@@ -10,6 +10,8 @@
 #include <limits>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "kappa/storage/file_names.h"
 #include "kappa/storage/log.h"
 #include "logger.h"
@@ -24,6 +26,59 @@ void remove_files_of(FileSystem& fs, const std::filesystem::path& dir, int64_t b
   }
 }
 
+// The base offsets of the segments in `dir`, after removing leftover
+// temporary files and indexes whose .log is gone.
+Result<std::set<int64_t>> list_segments(FileSystem& fs, const std::filesystem::path& dir) {
+  auto names = fs.list(dir);
+  if (!names) return names.error();
+  std::set<int64_t> bases;
+  for (const auto& name : *names) {
+    if (name.ends_with(kTempSuffix)) (void)fs.remove(dir / name);
+    if (auto base = parse_segment_file_name(name, kLogSuffix)) bases.insert(*base);
+  }
+  for (const auto& name : *names) {
+    auto base = parse_segment_file_name(name, kIndexSuffix);
+    if (!base) base = parse_segment_file_name(name, kTimeIndexSuffix);
+    if (base && !bases.contains(*base)) (void)fs.remove(dir / name);
+  }
+  return bases;
+}
+
+// The base offset from which segments are validated: none after a clean
+// shutdown, else the segment holding the recovery point (everything
+// before it was fsynced), or all of them without one.
+int64_t recovery_start(const LogParams& params, const std::set<int64_t>& bases) {
+  if (params.clean_shutdown) return std::numeric_limits<int64_t>::max();
+  if (params.recovery_point) {
+    auto it = bases.upper_bound(*params.recovery_point);
+    if (it != bases.begin()) return *std::prev(it);
+  }
+  return std::numeric_limits<int64_t>::min();
+}
+
+// Opens the segment at `base`: trusted unless `validate`, or if its
+// batches do not end where the file does.
+Result<std::unique_ptr<Segment>> open_segment(const LogParams& params, int64_t base, bool validate,
+                                              RecoveryOutcome& outcome, LoadStats& stats) {
+  const auto options = SegmentOptions::from(params.config);
+  const int64_t now = params.clock->wall_ms();
+  if (!validate) {
+    auto opened = Segment::open(*params.fs, params.dir, base, options, now);
+    if (opened) {
+      stats.indexes_rebuilt += (*opened)->indexes_rebuilt();
+      return opened;
+    }
+    if (opened.error() != StorageErrc::kCorruptSegment) return opened.error();
+    logger().warn("[{}] segment {} does not end on a batch boundary; validating it", params.topic_partition, base);
+  }
+  auto recovered = Segment::recover(*params.fs, params.dir, base, options, now, outcome);
+  if (recovered) {
+    ++stats.segments_recovered;
+    ++stats.indexes_rebuilt;
+  }
+  return recovered;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Log>> Log::open(LogParams params) {
@@ -35,31 +90,10 @@ Result<std::unique_ptr<Log>> Log::open(LogParams params) {
 }
 
 std::error_code Log::load() {
-  FileSystem& fs = *params_.fs;
-  auto names = fs.list(params_.dir);
-  if (!names) return names.error();
-  std::set<int64_t> bases;
-  for (const auto& name : *names) {
-    if (name.ends_with(kTempSuffix)) (void)fs.remove(params_.dir / name);
-    if (auto base = parse_segment_file_name(name, kLogSuffix)) bases.insert(*base);
-  }
-  for (const auto& name : *names) {  // indexes whose .log is gone
-    auto base = parse_segment_file_name(name, kIndexSuffix);
-    if (!base) base = parse_segment_file_name(name, kTimeIndexSuffix);
-    if (base && !bases.contains(*base)) (void)fs.remove(params_.dir / name);
-  }
-
-  // Validate from the segment holding the recovery point: everything
-  // before it was fsynced.
-  int64_t recover_from = std::numeric_limits<int64_t>::max();
-  if (!params_.clean_shutdown) {
-    recover_from = std::numeric_limits<int64_t>::min();
-    if (params_.recovery_point) {
-      auto it = bases.upper_bound(*params_.recovery_point);
-      if (it != bases.begin()) recover_from = *std::prev(it);
-    }
-  }
-  if (auto ec = load_segments({bases.begin(), bases.end()}, recover_from)) return ec;
+  auto bases = list_segments(*params_.fs, params_.dir);
+  if (!bases) return bases.error();
+  const int64_t recover_from = recovery_start(params_, *bases);
+  if (auto ec = load_segments({bases->begin(), bases->end()}, recover_from)) return ec;
   if (segments_.empty()) {
     if (auto ec = create_first_segment(std::max<int64_t>(params_.log_start_offset.value_or(0), 0))) return ec;
   }
@@ -82,37 +116,16 @@ std::error_code Log::load() {
 }
 
 std::error_code Log::load_segments(const std::vector<int64_t>& bases, int64_t recover_from) {
-  const auto options = SegmentOptions::from(params_.config);
-  const int64_t now = params_.clock->wall_ms();
   for (size_t i = 0; i < bases.size(); ++i) {
-    const int64_t base = bases[i];
-    std::unique_ptr<Segment> segment;
     RecoveryOutcome outcome;
-    bool validate = base >= recover_from;
-    if (!validate) {
-      auto opened = Segment::open(*params_.fs, params_.dir, base, options, now);
-      if (opened) {
-        segment = std::move(*opened);
-      } else if (opened.error() == StorageErrc::kCorruptSegment) {
-        logger().warn("[{}] segment {} does not end on a batch boundary; validating it", params_.topic_partition, base);
-        validate = true;
-      } else {
-        return opened.error();
-      }
-    }
-    if (validate) {
-      auto recovered = Segment::recover(*params_.fs, params_.dir, base, options, now, outcome);
-      if (!recovered) return recovered.error();
-      segment = std::move(*recovered);
-      ++load_stats_.segments_recovered;
-    }
-    if (segment->indexes_rebuilt()) ++load_stats_.indexes_rebuilt;
-    if (!segments_.empty() && active().next_offset() > base) {
-      outcome = {true, base, segment->size(), fmt::format("segment {} overlaps the previous one", base)};
-      segment.reset();
-      remove_files_of(*params_.fs, params_.dir, base);
+    auto segment = open_segment(params_, bases[i], bases[i] >= recover_from, outcome, load_stats_);
+    if (!segment) return segment.error();
+    if (!segments_.empty() && active().next_offset() > bases[i]) {
+      outcome = {true, bases[i], (*segment)->size(), fmt::format("segment {} overlaps the previous one", bases[i])};
+      segment->reset();  // close it before removing its files
+      remove_files_of(*params_.fs, params_.dir, bases[i]);
     } else {
-      segments_.emplace(base, std::move(segment));
+      segments_.emplace(bases[i], std::move(*segment));
     }
     if (outcome.truncated) {
       logger().warn("[{}] truncated a torn or corrupt tail at offset {}: {}; {} bytes and {} later segment(s) dropped",

@@ -130,7 +130,9 @@ TEST_F(SegmentTest, find_timestamp_returns_first_batch_reaching_it) {
     auto inside = segment->find_timestamp(kNow + 10 * i + 9, 0);  // the batch's max timestamp
     EXPECT_EQ((*inside)->header.base_offset, 100 + 10 * i) << i;
     auto after = segment->find_timestamp(kNow + 10 * i + 10, 0);
-    if (i < 29) EXPECT_EQ((*after)->header.base_offset, 110 + 10 * i) << i;
+    if (i < 29) {
+      EXPECT_EQ((*after)->header.base_offset, 110 + 10 * i) << i;
+    }
   }
   EXPECT_FALSE(*segment->find_timestamp(kNow + 1000, 0));
   auto bounded = segment->find_timestamp(kNow, 205);
