@@ -69,6 +69,32 @@ void BM_LogAppend(benchmark::State& state) {
 }
 BENCHMARK(BM_LogAppend)->Arg(1)->Arg(16)->Arg(64);
 
+// 16 KiB batches with a flush (prepare, fsync, complete) every `range(0)`
+// batches, as with flush.messages: what durability on every write costs.
+void BM_LogAppendAndFlush(benchmark::State& state) {
+  TempDir dir;
+  ManualClock clock;
+  LogConfig config;
+  config.segment_bytes = 64 << 20;
+  auto log = open_log(dir.path(), clock, config);
+  auto batch = batch_of(16, 1000);
+  int64_t appended = 0;
+  for (auto _ : state) {
+    (void)log->append(batch, LeaderEpoch(1));
+    if (++appended % state.range(0) == 0) {
+      if (auto ec = log->flush()) state.SkipWithError(ec.message().c_str());
+    }
+    if (appended % 4096 == 0) {
+      state.PauseTiming();
+      log->update_high_watermark(log->log_end_offset());
+      (void)log->delete_records_before(log->log_end_offset());
+      state.ResumeTiming();
+    }
+  }
+  state.SetBytesProcessed(appended * static_cast<int64_t>(batch.size()));
+}
+BENCHMARK(BM_LogAppendAndFlush)->Arg(1)->Arg(64)->UseRealTime();
+
 // Reads of up to max_bytes at random offsets of a 256 MiB log: index
 // lookup, a scan of a few batch headers, and the max_bytes boundary.
 void BM_LogRead(benchmark::State& state) {
