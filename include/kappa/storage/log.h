@@ -110,7 +110,8 @@ class Log {
   // first must start at log_end_offset() and each continue the previous
   // (kNonContiguousOffsets otherwise).  Every batch is CRC-checked before
   // anything is written.  A write failure after some batches leaves those
-  // whole batches in the log.
+  // whole batches in the log.  (A follower that starts from the leader's
+  // log start calls truncate_fully_and_start_at() first.)
   Result<AppendResult> append_as_follower(std::span<const uint8_t> batches);
 
   // --- Reads ---
