@@ -12,7 +12,7 @@ PACKAGES=(
   libisal-dev zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev libssl-dev
   libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   # test clients and tools
-  kcat python3-confluent-kafka python3-kafka python3-yaml python3-pytest
+  kcat python3-confluent-kafka python3-kafka python3-yaml python3-pytest python3-pytest-timeout
   prometheus iproute2 procps
 )
 

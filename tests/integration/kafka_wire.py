@@ -44,3 +44,33 @@ def is_closed(sock, timeout=5.0):
         return True
     except socket.timeout:
         return False
+
+
+def record_batch(values, key=b"k", timestamp=1_700_000_000_000):
+    """A magic-2 batch built by kafka-python's own record builder."""
+    from kafka.record.default_records import DefaultRecordBatchBuilder
+
+    b = DefaultRecordBatchBuilder(magic=2, compression_type=0, is_transactional=0, producer_id=-1,
+                                  producer_epoch=-1, base_sequence=-1, batch_size=64 * 1024 * 1024)
+    for i, v in enumerate(values):
+        b.append(i, timestamp=timestamp + i, key=key, value=v, headers=[])
+    return bytes(b.build())
+
+
+def produce_v3(bootstrap, topic, partition, records, acks=-1, correlation_id=1):
+    """Sends one Produce v3 request; returns (error_code, base_offset) of the partition."""
+    body = struct.pack(">hhi", -1, acks, 10_000)
+    t = topic.encode()
+    body += struct.pack(">i", 1) + struct.pack(">h", len(t)) + t
+    body += struct.pack(">i", 1) + struct.pack(">i", partition) + struct.pack(">i", len(records)) + records
+    s = connect(bootstrap)
+    try:
+        s.sendall(request_frame(0, 3, correlation_id, body))
+        resp = recv_frame(s)
+    finally:
+        s.close()
+    pos = 4 + 4  # correlation id, topic count
+    (name_len,) = struct.unpack(">h", resp[pos:pos + 2])
+    pos += 2 + name_len + 4  # name, partition count
+    partition_index, error, base_offset, _ = struct.unpack(">ihqq", resp[pos:pos + 22])
+    return error, base_offset

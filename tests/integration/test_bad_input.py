@@ -92,3 +92,62 @@ def test_huge_array_count_is_not_trusted(broker):
     s.sendall(request_frame(METADATA, 1, 1, body=struct.pack(">i", 0x7FFFFFFF)))
     assert is_closed(s)
     assert still_serving(broker)
+
+
+def create_topic(broker, name, config=None):
+    from confluent_kafka.admin import NewTopic
+
+    admin = AdminClient({"bootstrap.servers": broker.bootstrap})
+    for f in admin.create_topics([NewTopic(name, 1, 1, config=config or {})]).values():
+        f.result()
+
+
+def end_offset(broker, topic):
+    from confluent_kafka import Consumer, TopicPartition
+
+    c = Consumer({"bootstrap.servers": broker.bootstrap, "group.id": "x"})
+    lo, hi = c.get_watermark_offsets(TopicPartition(topic, 0), timeout=10)
+    c.close()
+    return hi
+
+
+def test_produce_bad_crc_is_corrupt_message_and_appends_nothing(broker):
+    from kafka_wire import produce_v3, record_batch
+
+    create_topic(broker, "crc")
+    good = record_batch([b"a", b"b"])
+    assert produce_v3(broker.bootstrap, "crc", 0, good) == (0, 0)
+    bad = bytearray(record_batch([b"c"]))
+    bad[-1] ^= 0x55  # a record byte: covered by the CRC
+    assert produce_v3(broker.bootstrap, "crc", 0, bytes(bad))[0] == 2  # CORRUPT_MESSAGE
+    assert end_offset(broker, "crc") == 2
+
+
+def test_produce_oversized_batch_is_message_too_large(broker):
+    from kafka_wire import produce_v3, record_batch
+
+    create_topic(broker, "big", {"max.message.bytes": "10000"})
+    assert produce_v3(broker.bootstrap, "big", 0, record_batch([b"x" * 20000]))[0] == 10  # MESSAGE_TOO_LARGE
+    assert end_offset(broker, "big") == 0
+
+
+def test_produce_two_batches_or_old_magic_rejected(broker):
+    from kafka_wire import produce_v3, record_batch
+
+    create_topic(broker, "shape")
+    two = record_batch([b"a"]) + record_batch([b"b"])
+    assert produce_v3(broker.bootstrap, "shape", 0, two)[0] == 87  # INVALID_RECORD
+    old = bytearray(record_batch([b"a"]))
+    old[16] = 1  # magic 1
+    assert produce_v3(broker.bootstrap, "shape", 0, bytes(old))[0] == 43  # UNSUPPORTED_FOR_MESSAGE_FORMAT
+    assert produce_v3(broker.bootstrap, "shape", 0, b"\x00" * 30)[0] == 2  # CORRUPT_MESSAGE
+    assert end_offset(broker, "shape") == 0
+
+
+def test_produce_unknown_topic_and_partition(broker):
+    from kafka_wire import produce_v3, record_batch
+
+    create_topic(broker, "known")
+    assert produce_v3(broker.bootstrap, "nope", 0, record_batch([b"a"]))[0] == 3
+    assert produce_v3(broker.bootstrap, "known", 7, record_batch([b"a"]))[0] == 3
+    assert produce_v3(broker.bootstrap, "known", 0, record_batch([b"a"]), acks=2)[0] == 21  # INVALID_REQUIRED_ACKS

@@ -12,6 +12,7 @@
 #include "kappa/common/log.h"
 #include "kappa/protocol/msg/produce.h"
 #include "kappa/protocol/record_batch.h"
+#include "kappa/protocol/record_validation.h"
 
 namespace kappa::broker {
 
@@ -40,17 +41,20 @@ std::optional<std::pair<ErrorCode, std::string>> check_records(const protocol::R
   if (records.is_null() || records.size() == 0) return R{ErrorCode::kInvalidRecord, "no record batch"};
   auto bytes = records.bytes();
   auto size = protocol::peek_batch_size(bytes);
-  if (!size || *size != bytes.size()) {
-    if (size && *size < bytes.size()) {
-      return R{ErrorCode::kInvalidRecord, "Produce requests with version 3 and above must have exactly one batch"};
-    }
+  if (!size || *size < protocol::batch_layout::kHeaderSize || *size > bytes.size()) {
     return R{ErrorCode::kCorruptMessage, "record batch length does not match the records size"};
+  }
+  if (*size < bytes.size()) {
+    return R{ErrorCode::kInvalidRecord, "Produce requests with version 3 and above must have exactly one batch"};
   }
   if (bytes.size() > static_cast<size_t>(max_message_bytes)) {
     return R{ErrorCode::kMessageTooLarge,
              fmt::format("batch of {} bytes exceeds max.message.bytes ({})", bytes.size(), max_message_bytes)};
   }
-  auto v = protocol::validate_batch(bytes);
+  // Compressed batches are decompressed to check every record (as Kafka
+  // does); the reader's buffer is reused across requests on this thread.
+  thread_local protocol::RecordReader reader;
+  auto v = protocol::validate_batch_records(bytes, reader);
   if (v.error != ErrorCode::kNone) return R{v.error, v.message};
   if (v.header.is_control()) return R{ErrorCode::kInvalidRecord, "clients cannot write control batches"};
   if (v.header.compression() == protocol::Compression::kZstd && version < 7) {
