@@ -24,18 +24,14 @@ void RaftNode::start_pre_vote() {
   }
   role_ = Role::kPreCandidate;
   leader_.reset();
+  campaign_is_transfer_ = false;
   votes_.assign(1, id());
   reset_election_timer();
   if (has_quorum(votes_.size())) {
     start_election(false);
     return;
   }
-  for (NodeId voter : config_.voters) {
-    if (voter == id()) continue;
-    send(voter, Term{term_.value() + 1},
-         VoteRequest{
-             .pre_vote = true, .last_log_index = log_.last_index(), .last_log_term = log_.last_term()});
-  }
+  request_votes();
 }
 
 void RaftNode::start_election(bool leadership_transfer) {
@@ -46,20 +42,30 @@ void RaftNode::start_election(bool leadership_transfer) {
                      leadership_transfer ? " (leadership transfer)" : "");
   role_ = Role::kCandidate;
   leader_.reset();
+  campaign_is_transfer_ = leadership_transfer;
   votes_.assign(1, id());
   reset_election_timer();
   if (has_quorum(votes_.size())) {
     become_leader();
     return;
   }
+  request_votes();
+}
+
+// Asks every voter that has not granted yet; repeated each heartbeat
+// interval while the round lasts, so one lost request does not cost a term.
+void RaftNode::request_votes() {
+  bool pre_vote = role_ == Role::kPreCandidate;
+  Term term = pre_vote ? Term{term_.value() + 1} : term_;
   for (NodeId voter : config_.voters) {
-    if (voter == id()) continue;
-    send(voter, term_,
-         VoteRequest{.pre_vote = false,
-                     .leadership_transfer = leadership_transfer,
+    if (std::find(votes_.begin(), votes_.end(), voter) != votes_.end()) continue;
+    send(voter, term,
+         VoteRequest{.pre_vote = pre_vote,
+                     .leadership_transfer = campaign_is_transfer_,
                      .last_log_index = log_.last_index(),
                      .last_log_term = log_.last_term()});
   }
+  heartbeat_deadline_ms_ = now_ms_ + config_.heartbeat_interval_ms;
 }
 
 void RaftNode::become_leader() {

@@ -27,13 +27,13 @@ void MemoryRaftStorage::append(std::span<const Entry> entries) {
   }
 }
 
-void MemoryRaftStorage::compact(const Snapshot& snapshot) {
-  pending_.emplace_back(Compact{snapshot});
+void MemoryRaftStorage::save_snapshot(const Snapshot& snapshot) {
+  pending_.emplace_back(SaveSnapshot{snapshot});
   apply(current_, pending_.back());
 }
 
-void MemoryRaftStorage::install_snapshot(const Snapshot& snapshot) {
-  pending_.emplace_back(Install{snapshot});
+void MemoryRaftStorage::reset_to_snapshot(const Snapshot& snapshot) {
+  pending_.emplace_back(ResetToSnapshot{snapshot});
   apply(current_, pending_.back());
 }
 
@@ -60,8 +60,8 @@ void MemoryRaftStorage::apply(PersistentState& state, const Write& write) {
       state.entries.resize(static_cast<size_t>(e.index - state.snapshot.last_index - 1));
       state.entries.push_back(e);
     }
-  } else if (auto* compact = std::get_if<Compact>(&write)) {
-    const Snapshot& snap = compact->snapshot;
+  } else if (auto* save = std::get_if<SaveSnapshot>(&write)) {
+    const Snapshot& snap = save->snapshot;
     KAPPA_ASSERT(snap.last_index > state.snapshot.last_index && snap.last_index <= last_index(state),
                  "compaction at {} outside ({}, {}]", snap.last_index, state.snapshot.last_index,
                  last_index(state));
@@ -69,7 +69,7 @@ void MemoryRaftStorage::apply(PersistentState& state, const Write& write) {
                         state.entries.begin() + (snap.last_index - state.snapshot.last_index));
     state.snapshot = snap;
   } else {
-    state.snapshot = std::get<Install>(write).snapshot;
+    state.snapshot = std::get<ResetToSnapshot>(write).snapshot;
     state.entries.clear();
   }
 }

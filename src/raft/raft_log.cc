@@ -84,7 +84,14 @@ void RaftLog::compact(Snapshot snapshot) {
 void RaftLog::restore(Snapshot snapshot) {
   KAPPA_ASSERT(snapshot.last_index > snapshot_.last_index, "restore of old snapshot {} over {}",
                snapshot.last_index, snapshot_.last_index);
-  entries_.clear();
+  if (term_at(snapshot.last_index) == snapshot.last_term) {
+    while (first_index() <= snapshot.last_index) {
+      entries_.pop_front();
+      ++snapshot_.last_index;
+    }
+  } else {
+    entries_.clear();
+  }
   snapshot_ = std::move(snapshot);
   unstable_from_ = snapshot_.last_index + 1;
 }

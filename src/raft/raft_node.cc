@@ -76,7 +76,11 @@ void RaftNode::tick(int64_t now_ms) {
     case Role::kFollower:
     case Role::kPreCandidate:
     case Role::kCandidate:
-      if (now_ms_ >= election_deadline_ms_) start_pre_vote();
+      if (now_ms_ >= election_deadline_ms_) {
+        start_pre_vote();
+      } else if (role_ != Role::kFollower && now_ms_ >= heartbeat_deadline_ms_) {
+        request_votes();
+      }
       return;
   }
 }
@@ -97,7 +101,6 @@ bool RaftNode::compact(int64_t index, std::vector<uint8_t> data) {
   Term term = *log_.term_at(index);
   log_.compact(Snapshot{.last_index = index, .last_term = term, .data = std::move(data)});
   pending_snapshot_ = log_.snapshot();
-  pending_install_ = false;
   return true;
 }
 
@@ -131,6 +134,7 @@ Ready RaftNode::ready() {
   int64_t applied = applied_;
   if (pending_snapshot_) {
     rd.snapshot = *pending_snapshot_;
+    rd.snapshot_resets_log = pending_reset_;
     rd.install_snapshot = pending_install_;
     if (pending_install_) applied = pending_snapshot_->last_index;
   }
@@ -149,6 +153,7 @@ void RaftNode::advance() {
   persisted_hard_state_ = HardState{term_, voted_for_};
   log_.mark_stable();
   pending_snapshot_.reset();
+  pending_reset_ = false;
   pending_install_ = false;
   KAPPA_ASSERT(ready_commit_ >= applied_, "applied index went back from {} to {}", applied_, ready_commit_);
   applied_ = ready_commit_;

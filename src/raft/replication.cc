@@ -93,7 +93,15 @@ void RaftNode::handle_snapshot_request(const Message& m, const SnapshotRequest& 
   }
   raft_logger().info("[n{} t{}] installing snapshot at {} (term {}) from n{}", id(), term_, snap.last_index,
                      snap.last_term, m.from);
-  log_.restore(snap);
+  // Entries we hold after the snapshot may have been acknowledged, so they
+  // must survive.  If everything up to the snapshot is durable, storage just
+  // drops the prefix; otherwise it drops all and rewrites what we keep.
+  if (log_.term_at(snap.last_index) == snap.last_term && snap.last_index <= log_.stable_index()) {
+    log_.compact(snap);
+  } else {
+    log_.restore(snap);
+    pending_reset_ = true;
+  }
   commit_ = snap.last_index;
   pending_snapshot_ = snap;
   pending_install_ = true;

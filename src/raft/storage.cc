@@ -6,10 +6,10 @@ void persist_ready(RaftStorage& storage, const Ready& ready) {
   // Hard state first: entries of a term must never be durable without the term.
   if (ready.hard_state) storage.save_hard_state(*ready.hard_state);
   if (ready.snapshot) {
-    if (ready.install_snapshot) {
-      storage.install_snapshot(*ready.snapshot);
+    if (ready.snapshot_resets_log) {
+      storage.reset_to_snapshot(*ready.snapshot);
     } else {
-      storage.compact(*ready.snapshot);
+      storage.save_snapshot(*ready.snapshot);
     }
   }
   if (!ready.entries.empty()) storage.append(ready.entries);

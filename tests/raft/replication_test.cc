@@ -133,6 +133,40 @@ TEST(Replication, lagging_follower_gets_the_snapshot) {
   EXPECT_EQ(c.node(3).last_log_index(), 32);
 }
 
+// Regression: a snapshot delayed in the network used to make a follower drop
+// entries after it that it had already acknowledged to the same leader.
+TEST(Replication, delayed_snapshot_keeps_acknowledged_entries) {
+  TestCluster c(3);
+  RaftNode& n = c.node(2);
+  auto deliver = [&](MessageBody body) {
+    n.step(Message{.from = NodeId{1}, .to = NodeId{2}, .term = Term{1}, .body = std::move(body)});
+    Ready rd = n.ready();
+    persist_ready(c.storage(2), rd);
+    n.advance();
+    return rd;
+  };
+  std::vector<Entry> entries;
+  for (int64_t i = 1; i <= 5; ++i) {
+    entries.push_back(Entry{.index = i, .term = Term{1}, .type = EntryType::kData, .payload = bytes("e")});
+  }
+  deliver(
+      AppendRequest{.prev_log_index = 0, .prev_log_term = Term{0}, .entries = entries, .leader_commit = 2});
+  Ready rd =
+      deliver(SnapshotRequest{.snapshot = {.last_index = 3, .last_term = Term{1}, .data = bytes("s3")}});
+  EXPECT_TRUE(rd.install_snapshot);
+  EXPECT_FALSE(rd.snapshot_resets_log);
+  EXPECT_EQ(n.last_log_index(), 5);
+  EXPECT_EQ(n.commit_index(), 3);
+  EXPECT_EQ(c.storage(2).durable().snapshot.last_index, 3);
+  EXPECT_EQ(c.storage(2).durable().entries.size(), 2u);
+
+  // A snapshot that does not match our log replaces it entirely.
+  rd = deliver(SnapshotRequest{.snapshot = {.last_index = 7, .last_term = Term{1}, .data = bytes("s7")}});
+  EXPECT_TRUE(rd.snapshot_resets_log);
+  EXPECT_EQ(n.last_log_index(), 7);
+  EXPECT_TRUE(c.storage(2).durable().entries.empty());
+}
+
 TEST(Replication, restarted_cluster_keeps_committed_entries) {
   TestCluster c(3);
   c.elect(1);

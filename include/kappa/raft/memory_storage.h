@@ -19,8 +19,8 @@ class MemoryRaftStorage final : public RaftStorage {
 
   void save_hard_state(const HardState& state) override;
   void append(std::span<const Entry> entries) override;
-  void compact(const Snapshot& snapshot) override;
-  void install_snapshot(const Snapshot& snapshot) override;
+  void save_snapshot(const Snapshot& snapshot) override;
+  void reset_to_snapshot(const Snapshot& snapshot) override;
   void sync() override;
 
   // What a restarted node would recover.  Only meaningful after crash() or
@@ -36,13 +36,13 @@ class MemoryRaftStorage final : public RaftStorage {
   struct Append {
     std::vector<Entry> entries;
   };
-  struct Compact {
+  struct SaveSnapshot {
     Snapshot snapshot;
   };
-  struct Install {
+  struct ResetToSnapshot {
     Snapshot snapshot;
   };
-  using Write = std::variant<HardState, Append, Compact, Install>;
+  using Write = std::variant<HardState, Append, SaveSnapshot, ResetToSnapshot>;
 
   static void apply(PersistentState& state, const Write& write);
 

@@ -53,10 +53,13 @@ class RaftLog {
   void append(Entry entry);
   // Drops entries at and after `index` (> snapshot_index()).
   void truncate_from(int64_t index);
-  // Replaces the prefix up to snapshot.last_index, which must be in the log
-  // with the snapshot's term.
+  // Replaces the stable prefix up to snapshot.last_index, which must be in
+  // the log with the snapshot's term.
   void compact(Snapshot snapshot);
-  // Discards the whole log for a snapshot from the leader.
+  // Moves the log onto a snapshot from the leader.  If the log holds the
+  // snapshot's last entry, the entries after it stay (they may have been
+  // acknowledged); otherwise the whole log goes.  Either way every entry
+  // left becomes unstable: storage rewrites the log after the snapshot.
   void restore(Snapshot snapshot);
 
   int64_t stable_index() const { return unstable_from_ - 1; }

@@ -124,6 +124,7 @@ class RaftNode {
   // election.cc
   void start_pre_vote();
   void start_election(bool leadership_transfer);
+  void request_votes();
   void become_leader();
   bool in_lease() const;
   void handle_vote_request(const Message& m, const VoteRequest& req);
@@ -159,9 +160,10 @@ class RaftNode {
   int64_t now_ms_ = 0;
   int64_t election_deadline_ms_ = 0;
   int64_t last_leader_contact_ms_ = 0;  // valid while leader_ is set
-  int64_t heartbeat_deadline_ms_ = 0;
+  int64_t heartbeat_deadline_ms_ = 0;   // leader: heartbeats; candidates: re-asking for votes
 
-  std::vector<NodeId> votes_;       // granted (pre-)votes in the current round
+  std::vector<NodeId> votes_;  // granted (pre-)votes in the current round
+  bool campaign_is_transfer_ = false;
   std::vector<Progress> progress_;  // every peer; used while leader
   bool broadcast_pending_ = false;  // leader: send appends at the next ready()
   std::optional<NodeId> transfer_target_;
@@ -169,8 +171,10 @@ class RaftNode {
 
   // Outbox and effects awaiting the next ready().
   std::vector<Message> outbox_;
+  // The latest snapshot to persist; the flags accumulate until advance().
   std::optional<Snapshot> pending_snapshot_;
-  bool pending_install_ = false;
+  bool pending_reset_ = false;    // storage must drop its whole log
+  bool pending_install_ = false;  // the application must load it
 
   bool in_ready_ = false;  // between ready() and advance()
   int64_t ready_commit_ = 0;

@@ -31,12 +31,16 @@ struct Ready {
   std::optional<HardState> hard_state;
 
   // A snapshot to persist before `entries`.
-  //   install_snapshot == false: the application compacted (RaftNode::compact);
-  //     storage keeps entries after snapshot->last_index and drops the rest.
-  //   install_snapshot == true: the leader sent it; storage replaces the whole
-  //     log with it, and the application must load snapshot->data before
-  //     applying committed_entries.
+  //   snapshot_resets_log == false: storage drops the entries it covers and
+  //     keeps the ones after it (RaftStorage::save_snapshot).
+  //   snapshot_resets_log == true: storage drops its whole log
+  //     (RaftStorage::reset_to_snapshot); `entries` then holds everything the
+  //     node keeps after the snapshot.
+  //   install_snapshot: the snapshot came from the leader; the application
+  //     must load snapshot->data before applying committed_entries.  When
+  //     false, the application made it itself (RaftNode::compact).
   std::optional<Snapshot> snapshot;
+  bool snapshot_resets_log = false;
   bool install_snapshot = false;
 
   // Entries to write.  entries.front().index may be <= the stored last index:

@@ -25,11 +25,11 @@ class RaftStorage {
   // Drops stored entries at or after entries.front().index, then appends.
   // entries.front().index must be <= the stored last index + 1.
   virtual void append(std::span<const Entry> entries) = 0;
-  // Saves a snapshot of applied state and drops the entries it covers; the
-  // entries after it stay.
-  virtual void compact(const Snapshot& snapshot) = 0;
-  // Saves a snapshot received from the leader and drops the whole log.
-  virtual void install_snapshot(const Snapshot& snapshot) = 0;
+  // Saves a snapshot and drops the entries it covers; the entries after it
+  // stay.  The log must hold snapshot.last_index.
+  virtual void save_snapshot(const Snapshot& snapshot) = 0;
+  // Saves a snapshot and drops the whole log.
+  virtual void reset_to_snapshot(const Snapshot& snapshot) = 0;
   // Makes everything written so far durable.
   virtual void sync() = 0;
 };
