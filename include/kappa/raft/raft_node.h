@@ -16,7 +16,7 @@
 // See docs/raft.md.
 //
 // Not thread-safe: one driver owns the node.  Between ready() and advance()
-// no other method may be called (asserted).
+// only the const accessors may be called (inputs are asserted against).
 
 #include <cstdint>
 #include <optional>
