@@ -37,8 +37,7 @@ const ClassicMember* ClassicGroup::member(const std::string& id) const {
 }
 
 bool ClassicGroup::is_subscribed_to(const std::string& topic) const {
-  // Unknown subscriptions count as subscribed: never drop offsets in use.
-  return !subscribed_topics_ || subscribed_topics_->count(topic) > 0;
+  return subscribed_topics_ && subscribed_topics_->count(topic) > 0;
 }
 
 void ClassicGroup::transition(State to) {

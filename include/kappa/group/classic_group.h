@@ -103,7 +103,8 @@ class ClassicGroup {
   const std::map<std::string, ClassicMember>& members() const { return members_; }
   bool has_pending_member(const std::string& id) const { return pending_members_.count(id) > 0; }
   // Topics the members subscribe to, when the group uses the "consumer"
-  // protocol and every subscription parses; nullopt = unknown.
+  // protocol and every subscription parses; nullopt = unknown (then no
+  // topic counts as subscribed, as in Kafka).
   const std::optional<std::set<std::string>>& subscribed_topics() const { return subscribed_topics_; }
   bool is_subscribed_to(const std::string& topic) const;
 

@@ -115,7 +115,8 @@ namespace kappa::protocol {
   X(kStaleMemberEpoch, 113, STALE_MEMBER_EPOCH) \
   X(kUnsupportedEndpointType, 115, UNSUPPORTED_ENDPOINT_TYPE) \
   X(kUnknownControllerId, 116, UNKNOWN_CONTROLLER_ID) \
-  X(kInvalidRegistration, 119, INVALID_REGISTRATION)
+  X(kInvalidRegistration, 119, INVALID_REGISTRATION) \
+  X(kInvalidRegularExpression, 128, INVALID_REGULAR_EXPRESSION)
 
 enum class ErrorCode : int16_t {
 #define KAPPA_X(name, code, text) name = code,
