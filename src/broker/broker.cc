@@ -92,7 +92,8 @@ awaitable<std::error_code> Broker::flush_if_due(std::shared_ptr<storage::Log> lo
   auto task = log->prepare_flush();
   if (!task) co_return task.error();
   auto t = std::make_shared<storage::FlushTask>(std::move(*task));
-  auto ec = co_await run_blocking(pool_, [t] { return t->run(); });
+  auto flush = run_blocking(pool_, [t] { return t->run(); });  // own statement: see run_blocking.h
+  auto ec = co_await std::move(flush);
   log->complete_flush(*t, ec);
   co_return ec;
 }
