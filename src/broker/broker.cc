@@ -53,6 +53,11 @@ void Broker::start() {
                                      static_cast<int16_t>(config_.get_int("default.replication.factor"))};
   controller_ = std::make_unique<controller::Controller>(io_.get_executor(), *metadata_log_, image_, defaults,
                                                          random_uuid);
+  groups_ = std::make_unique<group::GroupCoordinator>(
+      group::GroupCoordinator::Deps{io_.get_executor(), pool_, *replicas_, config_, SystemClock::instance()},
+      group::group_config_from(config_));
+  groups_->on_metadata(image_);
+  groups_->start();
   server_ = std::make_unique<Server>(*this, io_);
   server_->start();
   start_housekeeping();
@@ -85,6 +90,7 @@ awaitable<void> Broker::register_self() {
 
 void Broker::on_metadata_committed() {
   if (replicas_) replicas_->reconcile(image_);
+  if (groups_) groups_->on_metadata(image_);  // after the replicas: it reads their leadership
 }
 
 awaitable<std::error_code> Broker::flush_if_due(std::shared_ptr<storage::Log> log) {
@@ -169,6 +175,7 @@ awaitable<void> Broker::shutdown() {
   log()->info("shutting down");
   stopping_ = true;
   server_->stop_accepting();
+  groups_->stop();  // pending JoinGroup/SyncGroup answers end now, before the drain
   for (auto& [tp, partition] : replicas_->partitions()) partition->notify_waiters();  // end long polls
   co_await server_->drain(std::chrono::seconds(10));
   if (auto ec = logs_->shutdown()) {

@@ -13,6 +13,7 @@
 #include "broker/broker_metrics.h"
 #include "kappa/config/config.h"
 #include "kappa/controller/controller.h"
+#include "kappa/group/group_coordinator.h"
 #include "kappa/metadata/metadata_image.h"
 #include "kappa/replication/replica_manager.h"
 #include "kappa/storage/log_manager.h"
@@ -63,6 +64,14 @@ class Broker {
   // errors other than "already exists" are logged.
   awaitable<void> auto_create_topics(const std::vector<std::string>& names);
 
+  // --- Consumer groups (see include/kappa/group/group_coordinator.h)
+  group::GroupCoordinator& groups() { return *groups_; }
+  // Creates an internal topic (__consumer_offsets) unless it exists; kNone
+  // once it does.  The only place group code reaches the controller.
+  awaitable<protocol::ErrorCode> ensure_internal_topic(std::string name, int32_t partitions,
+                                                       int16_t replication_factor,
+                                                       std::map<std::string, std::string> configs);
+
  private:
   void on_metadata_committed();
   awaitable<void> register_self();
@@ -84,6 +93,7 @@ class Broker {
   BrokerMetrics metrics_;
   std::unique_ptr<storage::LogManager> logs_;
   std::unique_ptr<replication::ReplicaManager> replicas_;
+  std::unique_ptr<group::GroupCoordinator> groups_;  // uses replicas_
   std::unique_ptr<Server> server_;
   bool stopping_ = false;
   bool checkpoint_running_ = false;

@@ -102,7 +102,8 @@ void ClassicGroup::remove_member(const std::string& member_id) {
 }
 
 void ClassicGroup::update_member(ClassicMember& m, std::vector<GroupProtocol> protocols,
-                                 int32_t rebalance_timeout_ms, int32_t session_timeout_ms, JoinCallback done) {
+                                 int32_t rebalance_timeout_ms, int32_t session_timeout_ms,
+                                 JoinCallback done) {
   for (const auto& p : m.protocols) {
     if (--protocol_votes_[p.name] == 0) protocol_votes_.erase(p.name);
   }
@@ -135,7 +136,8 @@ void ClassicGroup::replace_static_member(const std::string& instance_id, const s
   static_members_[instance_id] = new_id;
 }
 
-bool ClassicGroup::supports_protocols(const std::string& type, const std::vector<GroupProtocol>& protocols) const {
+bool ClassicGroup::supports_protocols(const std::string& type,
+                                      const std::vector<GroupProtocol>& protocols) const {
   if (state_ == State::kEmpty) return !type.empty() && !protocols.empty();
   if (protocol_type_ != type) return false;
   for (const auto& p : protocols) {
@@ -269,7 +271,8 @@ ErrorCode ClassicGroup::heartbeat(const std::string& member_id, const std::optio
 }
 
 ErrorCode ClassicGroup::validate_offset_commit(const std::string& member_id,
-                                               const std::optional<std::string>& instance_id, int32_t generation) {
+                                               const std::optional<std::string>& instance_id,
+                                               int32_t generation) {
   if (state_ == State::kDead) return ErrorCode::kCoordinatorNotAvailable;
   // Generation -1 with an empty group: a client that only stores offsets
   // (admin tools, manual assignment).
@@ -323,8 +326,8 @@ void ClassicGroup::check_invariants() const {
     if (m.is_awaiting_join()) ++awaiting;
     if (m.group_instance_id) {
       auto it = static_members_.find(*m.group_instance_id);
-      KAPPA_ASSERT(it != static_members_.end() && it->second == id, "group {}: static member {} not mapped", id_,
-                   id);
+      KAPPA_ASSERT(it != static_members_.end() && it->second == id, "group {}: static member {} not mapped",
+                   id_, id);
     }
   }
   KAPPA_ASSERT(awaiting == num_awaiting_join_, "group {}: {} awaiting join, counted {}", id_, awaiting,
@@ -340,7 +343,8 @@ void ClassicGroup::check_invariants() const {
   if (state_ == State::kCompletingRebalance || state_ == State::kStable) {
     KAPPA_ASSERT(protocol_name_.has_value(), "group {}: no protocol in {}", id_, state_name(state_));
     for (const auto& [id, m] : members_) {
-      KAPPA_ASSERT(m.metadata(*protocol_name_), "group {}: member {} lacks protocol {}", id_, id, *protocol_name_);
+      KAPPA_ASSERT(m.metadata(*protocol_name_), "group {}: member {} lacks protocol {}", id_, id,
+                   *protocol_name_);
     }
   }
 }

@@ -12,6 +12,12 @@ namespace kappa::group {
 using protocol::ErrorCode;
 using State = ClassicGroupState;
 
+namespace {
+std::string with_reason(const std::string& reason) {
+  return reason.empty() ? "" : fmt::format(" ({})", reason);
+}
+}  // namespace
+
 void ClassicGroup::join(JoinParams p, JoinCallback done) {
   if (!accept_joining_member(p.member_id)) {
     remove_member(p.member_id);
@@ -81,7 +87,8 @@ void ClassicGroup::join_current_member(JoinParams& p, JoinCallback& done) {
     return done(JoinResult::failure(id, ErrorCode::kFencedInstanceId));
   }
   auto it = members_.find(id);
-  if (it == members_.end() || instance_unknown) return done(JoinResult::failure(id, ErrorCode::kUnknownMemberId));
+  if (it == members_.end() || instance_unknown)
+    return done(JoinResult::failure(id, ErrorCode::kUnknownMemberId));
   ClassicMember& m = it->second;
   switch (state_) {
     case State::kPreparingRebalance:
@@ -117,12 +124,13 @@ void ClassicGroup::add_member_and_rebalance(JoinParams& p, const std::string& me
   m.session_deadline = ctx_.now() + ctx_.config.new_member_join_timeout_ms;
   if (state_ == State::kPreparingRebalance && generation_ == 0) new_member_added_ = true;
   add_member(std::move(m));
-  maybe_prepare_rebalance(fmt::format("adding new member {} ({})", member_id, p.reason));
+  maybe_prepare_rebalance(fmt::format("adding new member {}{}", member_id, with_reason(p.reason)));
 }
 
 void ClassicGroup::update_member_and_rebalance(ClassicMember& m, JoinParams& p, JoinCallback done) {
   update_member(m, std::move(p.protocols), p.rebalance_timeout_ms, p.session_timeout_ms, std::move(done));
-  maybe_prepare_rebalance(fmt::format("member {} rejoins in {} ({})", m.member_id, state_name(state_), p.reason));
+  maybe_prepare_rebalance(
+      fmt::format("member {} rejoins in {}{}", m.member_id, state_name(state_), with_reason(p.reason)));
 }
 
 void ClassicGroup::update_static_member_and_rebalance(const std::string& old_id, const std::string& new_id,
@@ -150,8 +158,8 @@ void ClassicGroup::update_static_member_and_rebalance(const std::string& old_id,
       std::map<std::string, protocol::Bytes> assignment;
       for (const auto& [id, member] : members_) assignment[id] = member.assignment;
       if (auto e = store(assignment); e != ErrorCode::kNone) {
-        ctx_.logger->warn("{}group {}: cannot persist static member {}: {}", ctx_.log_prefix, id_, instance_id,
-                          protocol::error_name(e));
+        ctx_.logger->warn("{}group {}: cannot persist static member {}: {}", ctx_.log_prefix, id_,
+                          instance_id, protocol::error_name(e));
         // Undo the replacement; answer with the error.
         auto cb = std::move(m.awaiting_join);
         m.awaiting_join = nullptr;
@@ -177,7 +185,8 @@ void ClassicGroup::update_static_member_and_rebalance(const std::string& old_id,
     }
     case State::kCompletingRebalance:
       // The leader may already be assigning with the old member id.
-      return prepare_rebalance(fmt::format("static member {} rejoins during CompletingRebalance", instance_id));
+      return prepare_rebalance(
+          fmt::format("static member {} rejoins during CompletingRebalance", instance_id));
     case State::kPreparingRebalance:
       return;  // answered when the rebalance completes
     case State::kEmpty:

@@ -18,7 +18,8 @@ void ClassicGroup::maybe_prepare_rebalance(std::string_view reason) {
 
 void ClassicGroup::prepare_rebalance(std::string_view reason) {
   // Members waiting for an assignment must rejoin.
-  if (state_ == State::kCompletingRebalance) reset_and_propagate_assignment_error(ErrorCode::kRebalanceInProgress);
+  if (state_ == State::kCompletingRebalance)
+    reset_and_propagate_assignment_error(ErrorCode::kRebalanceInProgress);
   pending_sync_.clear();
   sync_deadline_ = kNoDeadline;
   const int64_t now = ctx_.now();
@@ -30,13 +31,14 @@ void ClassicGroup::prepare_rebalance(std::string_view reason) {
     join_timer_ = JoinTimer{now + rebalance_timeout, false, 0, 0};
   }
   transition(State::kPreparingRebalance);
-  ctx_.logger->info("{}group {}: preparing to rebalance (generation {}): {}", ctx_.log_prefix, id_, generation_,
-                    reason);
+  ctx_.logger->info("{}group {}: preparing to rebalance (generation {}): {}", ctx_.log_prefix, id_,
+                    generation_, reason);
   try_complete_join();
 }
 
 void ClassicGroup::try_complete_join() {
-  if (state_ == State::kPreparingRebalance && !join_timer_.initial && has_all_members_joined()) complete_join();
+  if (state_ == State::kPreparingRebalance && !join_timer_.initial && has_all_members_joined())
+    complete_join();
 }
 
 void ClassicGroup::complete_join() {
@@ -61,7 +63,8 @@ void ClassicGroup::complete_join() {
     if (!joined) {
       // Nobody rejoined (only absent static members): wait again until
       // their sessions expire.
-      ctx_.logger->warn("{}group {}: no member rejoined; waiting another rebalance timeout", ctx_.log_prefix, id_);
+      ctx_.logger->warn("{}group {}: no member rejoined; waiting another rebalance timeout", ctx_.log_prefix,
+                        id_);
       join_timer_ = JoinTimer{ctx_.now() + rebalance_timeout_ms(), false, 0, 0};
       return;
     }
@@ -195,7 +198,8 @@ std::vector<ErrorCode> ClassicGroup::leave(const std::vector<LeavingMember>& lea
         continue;
       }
       const std::string id = it->second;
-      remove_member_and_update_group(id, fmt::format("static member {} leaves ({})", *l.group_instance_id, l.reason));
+      remove_member_and_update_group(id, fmt::format("static member {} leaves{}", *l.group_instance_id,
+                                                     l.reason.empty() ? "" : " (" + l.reason + ")"));
       errors.push_back(ErrorCode::kNone);
     } else if (pending_members_.erase(l.member_id)) {
       if (state_ == State::kPreparingRebalance) try_complete_join();
@@ -203,7 +207,8 @@ std::vector<ErrorCode> ClassicGroup::leave(const std::vector<LeavingMember>& lea
     } else if (auto e = validate_member(l.member_id, l.group_instance_id); e != ErrorCode::kNone) {
       errors.push_back(e);
     } else {
-      remove_member_and_update_group(l.member_id, fmt::format("member {} leaves ({})", l.member_id, l.reason));
+      remove_member_and_update_group(l.member_id, fmt::format("member {} leaves{}", l.member_id,
+                                                              l.reason.empty() ? "" : " (" + l.reason + ")"));
       errors.push_back(ErrorCode::kNone);
     }
   }
@@ -241,7 +246,8 @@ void ClassicGroup::expire_members(int64_t now) {
   }
   for (const auto& id : expired) {
     if (!members_.count(id)) continue;
-    ctx_.logger->info("{}group {}: member {} failed (session timeout), removing it", ctx_.log_prefix, id_, id);
+    ctx_.logger->info("{}group {}: member {} failed (session timeout), removing it", ctx_.log_prefix, id_,
+                      id);
     remove_member_and_update_group(id, fmt::format("member {} session expired", id));
   }
 }
@@ -256,7 +262,8 @@ void ClassicGroup::tick() {
       if (join_timer_.initial && new_member_added_ && join_timer_.remaining_ms > 0) {
         // Members keep arriving: wait another delay, within the rebalance timeout.
         new_member_added_ = false;
-        const int64_t delay = std::min<int64_t>(ctx_.config.initial_rebalance_delay_ms, join_timer_.remaining_ms);
+        const int64_t delay =
+            std::min<int64_t>(ctx_.config.initial_rebalance_delay_ms, join_timer_.remaining_ms);
         const int64_t remaining = std::max<int64_t>(join_timer_.remaining_ms - join_timer_.delay_ms, 0);
         join_timer_ = JoinTimer{now + delay, true, delay, remaining};
       } else {

@@ -6,7 +6,8 @@ namespace kappa::group {
 
 using protocol::ErrorCode;
 
-protocol::GroupMetadataValue ClassicGroup::to_record(const std::map<std::string, protocol::Bytes>& assignment) const {
+protocol::GroupMetadataValue ClassicGroup::to_record(
+    const std::map<std::string, protocol::Bytes>& assignment) const {
   protocol::GroupMetadataValue v;
   v.protocol_type = protocol_type_.value_or("");
   v.generation = generation_;

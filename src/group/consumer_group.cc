@@ -81,21 +81,21 @@ void ConsumerGroup::replay(const ParsedRecord& record) {
 
 template <typename Record>
 void ConsumerGroup::replay_typed(const Record& r) {
-        using T = Record;
-        const auto* value = r.value ? &*r.value : nullptr;
-        if constexpr (std::is_same_v<T, ConsumerGroupMetadataRecord>) {
-          apply_epoch(value);
-        } else if constexpr (std::is_same_v<T, ConsumerGroupPartitionMetadataRecord>) {
-          apply_partition_metadata(value);
-        } else if constexpr (std::is_same_v<T, ConsumerGroupMemberMetadataRecord>) {
-          apply_member(r.key.member_id, value);
-        } else if constexpr (std::is_same_v<T, ConsumerGroupTargetAssignmentMetadataRecord>) {
-          apply_target_epoch(value);
-        } else if constexpr (std::is_same_v<T, ConsumerGroupTargetAssignmentMemberRecord>) {
-          apply_target(r.key.member_id, value);
-        } else if constexpr (std::is_same_v<T, ConsumerGroupCurrentMemberAssignmentRecord>) {
-          apply_current(r.key.member_id, value);
-        }
+  using T = Record;
+  const auto* value = r.value ? &*r.value : nullptr;
+  if constexpr (std::is_same_v<T, ConsumerGroupMetadataRecord>) {
+    apply_epoch(value);
+  } else if constexpr (std::is_same_v<T, ConsumerGroupPartitionMetadataRecord>) {
+    apply_partition_metadata(value);
+  } else if constexpr (std::is_same_v<T, ConsumerGroupMemberMetadataRecord>) {
+    apply_member(r.key.member_id, value);
+  } else if constexpr (std::is_same_v<T, ConsumerGroupTargetAssignmentMetadataRecord>) {
+    apply_target_epoch(value);
+  } else if constexpr (std::is_same_v<T, ConsumerGroupTargetAssignmentMemberRecord>) {
+    apply_target(r.key.member_id, value);
+  } else if constexpr (std::is_same_v<T, ConsumerGroupCurrentMemberAssignmentRecord>) {
+    apply_current(r.key.member_id, value);
+  }
 }
 
 void ConsumerGroup::apply_epoch(const protocol::ConsumerGroupMetadataValue* v) {
@@ -110,10 +110,12 @@ void ConsumerGroup::apply_epoch(const protocol::ConsumerGroupMetadataValue* v) {
 void ConsumerGroup::apply_partition_metadata(const protocol::ConsumerGroupPartitionMetadataValue* v) {
   subscription_metadata_.clear();
   if (!v) return;
-  for (const auto& t : v->topics) subscription_metadata_[t.topic_name] = TopicInfo{t.topic_id, t.topic_name, t.num_partitions};
+  for (const auto& t : v->topics)
+    subscription_metadata_[t.topic_name] = TopicInfo{t.topic_id, t.topic_name, t.num_partitions};
 }
 
-void ConsumerGroup::apply_member(const std::string& member_id, const protocol::ConsumerGroupMemberMetadataValue* v) {
+void ConsumerGroup::apply_member(const std::string& member_id,
+                                 const protocol::ConsumerGroupMemberMetadataValue* v) {
   if (!v) {
     auto it = members_.find(member_id);
     if (it == members_.end()) return;
@@ -278,13 +280,15 @@ void ConsumerGroup::check_invariants() const {
       for (const auto& [t, ps] : *a) {
         for (int32_t p : ps) {
           auto [it, fresh] = seen.emplace(std::make_pair(t, p), id);
-          KAPPA_ASSERT(fresh, "group {}: partition {}-{} owned by {} and {}", id_, t.to_string(), p, it->second, id);
+          KAPPA_ASSERT(fresh, "group {}: partition {}-{} owned by {} and {}", id_, t.to_string(), p,
+                       it->second, id);
         }
       }
     }
     if (m.instance_id) {
       auto s = static_members_.find(*m.instance_id);
-      KAPPA_ASSERT(s != static_members_.end() && s->second == id, "group {}: static member {} not mapped", id_, id);
+      KAPPA_ASSERT(s != static_members_.end() && s->second == id, "group {}: static member {} not mapped",
+                   id_, id);
     }
   }
   KAPPA_ASSERT(seen == owners_, "group {}: partition owners out of date", id_);

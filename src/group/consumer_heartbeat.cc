@@ -44,7 +44,8 @@ std::optional<std::regex> compile(const std::string& pattern) {
 
 std::string epoch_message(bool greater, int32_t received, int32_t known) {
   return fmt::format(
-      "The consumer group member has a {} member epoch ({}) than the one known by the group coordinator ({}). "
+      "The consumer group member has a {} member epoch ({}) than the one known by the group coordinator "
+      "({}). "
       "The member must abandon all its partitions and rejoin.",
       greater ? "greater" : "smaller", received, known);
 }
@@ -166,7 +167,8 @@ class ConsumerChangeBuilder {
       std::optional<std::regex> re;
       if (m.subscribed_topic_regex) re = compile(*m.subscribed_topic_regex);
       for (const auto& [name, t] : g.subscription_metadata_) {
-        const bool by_name = std::binary_search(m.subscribed_topic_names.begin(), m.subscribed_topic_names.end(), name);
+        const bool by_name =
+            std::binary_search(m.subscribed_topic_names.begin(), m.subscribed_topic_names.end(), name);
         if (by_name || (re && std::regex_match(name, *re))) am.topics.insert(t.id);
       }
       in.members.push_back(std::move(am));
@@ -217,11 +219,13 @@ ConsumerHeartbeatResult ConsumerGroup::heartbeat(const ConsumerHeartbeatParams& 
       b.fence(p.member_id, topics);
     } else {
       const ConsumerMember* m = static_member();
-      if (!m) return R::failure(ErrorCode::kUnknownMemberId, fmt::format("Instance id {} is unknown.", *p.instance_id));
+      if (!m)
+        return R::failure(ErrorCode::kUnknownMemberId,
+                          fmt::format("Instance id {} is unknown.", *p.instance_id));
       if (m->member_id != p.member_id) {
         return R::failure(ErrorCode::kFencedInstanceId,
-                          fmt::format("Static member {} with instance id {} was fenced by member {}.", p.member_id,
-                                      *p.instance_id, m->member_id));
+                          fmt::format("Static member {} with instance id {} was fenced by member {}.",
+                                      p.member_id, *p.instance_id, m->member_id));
       }
       if (p.member_epoch == kLeaveGroupStaticMemberEpoch) {
         ConsumerMember leaving = *m;
@@ -294,11 +298,13 @@ ConsumerHeartbeatResult ConsumerGroup::heartbeat(const ConsumerHeartbeatParams& 
   } else if (p.member_epoch == 0) {
     if (const ConsumerMember* same = member(member_id)) before = *same;
   } else {
-    if (!m) return R::failure(ErrorCode::kUnknownMemberId, fmt::format("Instance id {} is unknown.", *p.instance_id));
+    if (!m)
+      return R::failure(ErrorCode::kUnknownMemberId,
+                        fmt::format("Instance id {} is unknown.", *p.instance_id));
     if (m->member_id != member_id) {
       return R::failure(ErrorCode::kFencedInstanceId,
-                        fmt::format("Static member {} with instance id {} was fenced by member {}.", member_id,
-                                    *p.instance_id, m->member_id));
+                        fmt::format("Static member {} with instance id {} was fenced by member {}.",
+                                    member_id, *p.instance_id, m->member_id));
     }
     if (auto bad = check_epoch(*m)) return *bad;
     before = *m;
@@ -318,7 +324,8 @@ ConsumerHeartbeatResult ConsumerGroup::heartbeat(const ConsumerHeartbeatParams& 
     updated.subscribed_topic_names = std::move(names);
   }
   if (p.subscribed_topic_regex) {
-    updated.subscribed_topic_regex = p.subscribed_topic_regex->empty() ? std::nullopt : p.subscribed_topic_regex;
+    updated.subscribed_topic_regex =
+        p.subscribed_topic_regex->empty() ? std::nullopt : p.subscribed_topic_regex;
   }
   updated.client_id = p.client_id;
   updated.client_host = p.client_host;
@@ -349,10 +356,9 @@ ConsumerHeartbeatResult ConsumerGroup::heartbeat(const ConsumerHeartbeatParams& 
   // --- 3. Reconcile.
   const ConsumerMember& current = b.next().members_.at(member_id);
   const ConsumerGroup& next = b.next();
-  ConsumerMember reconciled = reconcile(current, next.assignment_epoch_, target, p.owned,
-                                        [&](const protocol::Uuid& t, int32_t part) {
-                                          return next.owned_by_other(member_id, t, part);
-                                        });
+  ConsumerMember reconciled = reconcile(
+      current, next.assignment_epoch_, target, p.owned,
+      [&](const protocol::Uuid& t, int32_t part) { return next.owned_by_other(member_id, t, part); });
   const bool assignment_changed = !reconciled.same_assignment_record(current);
   if (assignment_changed) b.current(reconciled);
 

@@ -31,7 +31,6 @@ CoordinatorRecord make(const Bytes& key, const T* value, int16_t value_version) 
   return r;
 }
 
-
 template <typename K, typename V>
 Keyed<K, V> decode(Reader& key_reader, int16_t key_version, BytesView value) {
   Keyed<K, V> out;
@@ -63,15 +62,16 @@ ParsedRecord parse_record(BytesView key, BytesView value) {
     case 3:
       return decode<ConsumerGroupMetadataKey, ConsumerGroupMetadataValue>(kr, version, value);
     case 4:
-      return decode<ConsumerGroupPartitionMetadataKey, ConsumerGroupPartitionMetadataValue>(kr, version, value);
+      return decode<ConsumerGroupPartitionMetadataKey, ConsumerGroupPartitionMetadataValue>(kr, version,
+                                                                                            value);
     case 5:
       return decode<ConsumerGroupMemberMetadataKey, ConsumerGroupMemberMetadataValue>(kr, version, value);
     case 6:
       return decode<ConsumerGroupTargetAssignmentMetadataKey, ConsumerGroupTargetAssignmentMetadataValue>(
           kr, version, value);
     case 7:
-      return decode<ConsumerGroupTargetAssignmentMemberKey, ConsumerGroupTargetAssignmentMemberValue>(kr, version,
-                                                                                                      value);
+      return decode<ConsumerGroupTargetAssignmentMemberKey, ConsumerGroupTargetAssignmentMemberValue>(
+          kr, version, value);
     case 8:
       return decode<ConsumerGroupCurrentMemberAssignmentKey, ConsumerGroupCurrentMemberAssignmentValue>(
           kr, version, value);

@@ -38,7 +38,9 @@ size_t decode_one(std::string_view s, size_t i, Emit&& emit) {
     return n;
   }
   if (b1 >= 0xE0 && b1 <= 0xEF) {  // three bytes
-    const auto malformed_2 = [&](uint8_t b2) { return (b1 == 0xE0 && (b2 & 0xE0) == 0x80) || not_continuation(b2); };
+    const auto malformed_2 = [&](uint8_t b2) {
+      return (b1 == 0xE0 && (b2 & 0xE0) == 0x80) || not_continuation(b2);
+    };
     if (i + 1 < n) {
       const uint8_t b2 = at(i), b3 = at(i + 1);
       if (malformed_2(b2) || not_continuation(b3)) {
@@ -61,8 +63,8 @@ size_t decode_one(std::string_view s, size_t i, Emit&& emit) {
     if (i + 2 < n) {
       const uint8_t b2 = at(i), b3 = at(i + 1), b4 = at(i + 2);
       const uint32_t cp = ((b1 & 0x07u) << 18) | ((b2 & 0x3Fu) << 12) | ((b3 & 0x3Fu) << 6) | (b4 & 0x3Fu);
-      const bool malformed =
-          not_continuation(b2) || not_continuation(b3) || not_continuation(b4) || cp < 0x10000 || cp > 0x10FFFF;
+      const bool malformed = not_continuation(b2) || not_continuation(b3) || not_continuation(b4) ||
+                             cp < 0x10000 || cp > 0x10FFFF;
       if (malformed) {
         emit(kReplacement);
         if (malformed_2(b2)) return i;

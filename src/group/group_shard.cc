@@ -12,7 +12,11 @@ using protocol::ErrorCode;
 GroupShard::GroupShard(int32_t partition, const GroupConfig& config, const Clock& clock, RecordSink& sink,
                        const TopicCatalog& topics, std::function<std::string()> new_uuid)
     : partition_(partition),
-      ctx_{config, clock, sink, std::move(new_uuid), logging::get("group"),
+      ctx_{config,
+           clock,
+           sink,
+           std::move(new_uuid),
+           logging::get("group"),
            fmt::format("[__consumer_offsets-{}] ", partition)},
       topics_(topics) {}
 
@@ -113,8 +117,8 @@ void GroupShard::replay_consumer(const ParsedRecord& record) {
 
 void GroupShard::finish_loading() {
   for (auto& [id, g] : consumer_) g->start_sessions(ctx_.now(), ctx_.config);
-  ctx_.logger->info("{}loaded {} classic and {} consumer groups, {} groups with offsets", ctx_.log_prefix,
-                    classic_.size(), consumer_.size(), offsets_.groups().size());
+  ctx_.logger->debug("{}loaded {} classic and {} consumer groups, {} groups with offsets", ctx_.log_prefix,
+                     classic_.size(), consumer_.size(), offsets_.groups().size());
 }
 
 ErrorCode GroupShard::append_and_apply(std::vector<CoordinatorRecord> records) {
@@ -137,8 +141,8 @@ void GroupShard::tick() {
   for (auto& [id, g] : consumer_) {
     for (const auto& member : g->expired_members(now)) {
       if (!g->member(member)) continue;
-      ctx_.logger->info("{}consumer group {}: member {} fenced (session or rebalance timeout)", ctx_.log_prefix, id,
-                        member);
+      ctx_.logger->info("{}consumer group {}: member {} fenced (session or rebalance timeout)",
+                        ctx_.log_prefix, id, member);
       auto change = g->fence(member, topics_);
       if (auto e = ctx_.sink.append(change.records); e != ErrorCode::kNone) {
         ctx_.logger->warn("{}consumer group {}: cannot fence {}: {}", ctx_.log_prefix, id, member,

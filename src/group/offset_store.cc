@@ -57,8 +57,8 @@ std::vector<std::string> OffsetStore::groups() const {
   return out;
 }
 
-std::vector<TopicPartitionKey> expired_offsets(const GroupOffsets& offsets, int64_t now_ms, int64_t retention_ms,
-                                               std::optional<int64_t> base_timestamp_ms,
+std::vector<TopicPartitionKey> expired_offsets(const GroupOffsets& offsets, int64_t now_ms,
+                                               int64_t retention_ms, std::optional<int64_t> base_timestamp_ms,
                                                const std::function<bool(const std::string&)>& keep_topic) {
   std::vector<TopicPartitionKey> out;
   for (const auto& [tp, o] : offsets) {

@@ -10,7 +10,8 @@ std::vector<ListedGroup> GroupShard::list_groups() const {
   for (const auto& [id, g] : classic_) {
     out.push_back({id, g->protocol_type().value_or(""), std::string(state_name(g->state())), "classic"});
   }
-  for (const auto& [id, g] : consumer_) out.push_back({id, std::string(kConsumerProtocolType), g->state(), "consumer"});
+  for (const auto& [id, g] : consumer_)
+    out.push_back({id, std::string(kConsumerProtocolType), g->state(), "consumer"});
   return out;
 }
 
@@ -22,7 +23,8 @@ GroupDescription GroupShard::describe_group(const std::string& group_id) const {
 std::vector<CoordinatorRecord> GroupShard::deletion_records(const std::string& group_id) const {
   std::vector<CoordinatorRecord> records;
   if (const GroupOffsets* offsets = offsets_.offsets(group_id)) {
-    for (const auto& [tp, o] : *offsets) records.push_back(offset_commit_record(group_id, tp.topic, tp.partition, nullptr));
+    for (const auto& [tp, o] : *offsets)
+      records.push_back(offset_commit_record(group_id, tp.topic, tp.partition, nullptr));
   }
   if (const ConsumerGroup* cg = consumer_group(group_id)) {
     auto t = cg->tombstones();
@@ -41,7 +43,8 @@ ErrorCode GroupShard::delete_group(const std::string& group_id) {
   } else {
     return ErrorCode::kGroupIdNotFound;
   }
-  if (auto e = append_and_apply(deletion_records(group_id)); e != ErrorCode::kNone) return group_write_error(e);
+  if (auto e = append_and_apply(deletion_records(group_id)); e != ErrorCode::kNone)
+    return group_write_error(e);
   classic_.erase(group_id);  // the tombstones removed offsets and metadata
   ctx_.logger->info("{}group {} deleted", ctx_.log_prefix, group_id);
   return ErrorCode::kNone;

@@ -13,7 +13,8 @@ void GroupShard::join_group(const std::string& group_id, JoinParams params, Join
     return done(JoinResult::failure(params.member_id, ErrorCode::kInvalidSessionTimeout));
   }
   if (const ConsumerGroup* cg = find_consumer(group_id)) {
-    if (!cg->empty()) return done(JoinResult::failure(params.member_id, ErrorCode::kInconsistentGroupProtocol));
+    if (!cg->empty())
+      return done(JoinResult::failure(params.member_id, ErrorCode::kInconsistentGroupProtocol));
     // An empty KIP-848 group becomes a classic one (its offsets stay).
     if (auto e = append_and_apply(cg->tombstones()); e != ErrorCode::kNone) {
       return done(JoinResult::failure(params.member_id, group_write_error(e)));
@@ -21,7 +22,8 @@ void GroupShard::join_group(const std::string& group_id, JoinParams params, Join
   }
   ClassicGroup* group = find_classic(group_id);
   if (!group) {
-    if (!params.member_id.empty()) return done(JoinResult::failure(params.member_id, ErrorCode::kUnknownMemberId));
+    if (!params.member_id.empty())
+      return done(JoinResult::failure(params.member_id, ErrorCode::kUnknownMemberId));
     group = &get_or_create_classic(group_id);
   }
   group->join(std::move(params), std::move(done));
@@ -41,7 +43,8 @@ ErrorCode GroupShard::heartbeat(const std::string& group_id, const std::string& 
   return group->heartbeat(member_id, instance_id, generation);
 }
 
-std::vector<ErrorCode> GroupShard::leave_group(const std::string& group_id, const std::vector<LeavingMember>& members) {
+std::vector<ErrorCode> GroupShard::leave_group(const std::string& group_id,
+                                               const std::vector<LeavingMember>& members) {
   ClassicGroup* group = find_classic(group_id);
   if (!group) return std::vector<ErrorCode>(members.size(), ErrorCode::kUnknownMemberId);
   return group->leave(members);

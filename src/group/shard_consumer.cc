@@ -18,7 +18,9 @@ bool blank(const std::string& s) {
 
 // Kafka's request checks, in its order; nullopt when the request is valid.
 std::optional<ConsumerHeartbeatResult> invalid(const ConsumerHeartbeatParams& p, const GroupConfig& config) {
-  auto bad = [](std::string m) { return ConsumerHeartbeatResult::failure(ErrorCode::kInvalidRequest, std::move(m)); };
+  auto bad = [](std::string m) {
+    return ConsumerHeartbeatResult::failure(ErrorCode::kInvalidRequest, std::move(m));
+  };
   if (p.api_version >= 1 && blank(p.member_id)) return bad("MemberId can't be empty.");
   if (blank(p.group_id)) return bad("GroupId can't be empty.");
   if (p.instance_id && blank(*p.instance_id)) return bad("InstanceId can't be empty.");

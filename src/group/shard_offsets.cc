@@ -95,7 +95,8 @@ ErrorCode GroupShard::delete_offsets(const std::string& group_id, std::vector<Of
       continue;
     }
     written.push_back(i);
-    if (offsets_.get(group_id, e.tp)) records.push_back(offset_commit_record(group_id, e.tp.topic, e.tp.partition, nullptr));
+    if (offsets_.get(group_id, e.tp))
+      records.push_back(offset_commit_record(group_id, e.tp.topic, e.tp.partition, nullptr));
   }
   if (auto e = append_and_apply(std::move(records)); e != ErrorCode::kNone) return offset_write_error(e);
   return ErrorCode::kNone;
@@ -107,7 +108,8 @@ std::vector<TopicPartitionKey> GroupShard::expired_offsets_of(const std::string&
   const int64_t retention = ctx_.config.offsets_retention_ms;
   if (const ClassicGroup* g = classic_group(id)) {
     auto keep = [g](const std::string& t) { return g->is_subscribed_to(t); };
-    if (!g->protocol_type()) return expired_offsets(*offsets, now, retention, std::nullopt, keep);  // simple group
+    if (!g->protocol_type())
+      return expired_offsets(*offsets, now, retention, std::nullopt, keep);  // simple group
     if (g->state() == ClassicGroupState::kEmpty) {
       // Counted from when the group became empty.
       return expired_offsets(*offsets, now, retention, g->state_timestamp_ms(), keep);
@@ -142,7 +144,8 @@ size_t GroupShard::expire_offsets() {
     const GroupOffsets* offsets = offsets_.offsets(id);
     const bool all_gone = !offsets || expired.size() == offsets->size();
     std::vector<CoordinatorRecord> records;
-    for (const auto& tp : expired) records.push_back(offset_commit_record(id, tp.topic, tp.partition, nullptr));
+    for (const auto& tp : expired)
+      records.push_back(offset_commit_record(id, tp.topic, tp.partition, nullptr));
     if (all_gone && group_is_empty(id)) {
       if (const ConsumerGroup* cg = consumer_group(id)) {
         auto t = cg->tombstones();
@@ -153,7 +156,8 @@ size_t GroupShard::expire_offsets() {
     }
     if (records.empty()) continue;
     if (auto e = append_and_apply(std::move(records)); e != ErrorCode::kNone) {
-      ctx_.logger->warn("{}cannot expire offsets of group {}: {}", ctx_.log_prefix, id, protocol::error_name(e));
+      ctx_.logger->warn("{}cannot expire offsets of group {}: {}", ctx_.log_prefix, id,
+                        protocol::error_name(e));
       break;
     }
     removed += expired.size();

@@ -90,7 +90,8 @@ TEST(UniformAssignor, random_inputs_are_complete_and_balanced_for_equal_subscrip
     } else {
       in.members.erase(in.members.begin() + rng() % in.members.size());
     }
-    std::sort(in.members.begin(), in.members.end(), [](auto& a, auto& b) { return a.member_id < b.member_id; });
+    std::sort(in.members.begin(), in.members.end(),
+              [](auto& a, auto& b) { return a.member_id < b.member_id; });
     in.members.erase(std::unique(in.members.begin(), in.members.end(),
                                  [](auto& a, auto& b) { return a.member_id == b.member_id; }),
                      in.members.end());

@@ -28,7 +28,8 @@ class ClassicGroupTest : public ::testing::Test, public testing::Env {
   // The first rebalance waits one initial delay, and one more if several
   // members arrived (they keep extending it).
   void complete_initial_rebalance() {
-    for (int i = 0; i < 10 && g.state() == State::kPreparingRebalance; ++i) advance(config.initial_rebalance_delay_ms);
+    for (int i = 0; i < 10 && g.state() == State::kPreparingRebalance; ++i)
+      advance(config.initial_rebalance_delay_ms);
     ASSERT_EQ(g.state(), State::kCompletingRebalance);
   }
 
@@ -54,8 +55,8 @@ class ClassicGroupTest : public ::testing::Test, public testing::Env {
       g.sync(ids[i], std::nullopt, g.generation(), std::nullopt, std::nullopt, {}, syncs[i].callback());
     }
     for (int i = 0; i < n; ++i) {
-      if (ids[i] == leader) g.sync(ids[i], std::nullopt, g.generation(), "consumer", "range", assignment,
-                                    syncs[i].callback());
+      if (ids[i] == leader)
+        g.sync(ids[i], std::nullopt, g.generation(), "consumer", "range", assignment, syncs[i].callback());
     }
     EXPECT_EQ(g.state(), State::kStable);
     for (int i = 0; i < n; ++i) {
@@ -277,7 +278,8 @@ TEST_F(ClassicGroupTest, protocol_selection_uses_votes_over_common_protocols) {
   Captured<JoinResult> a, b, c;
   g.join(join_params("", std::nullopt, protocols({"cooperative-sticky", "range"})), a.callback());
   g.join(join_params("", std::nullopt, protocols({"range", "cooperative-sticky"})), b.callback());
-  g.join(join_params("", std::nullopt, protocols({"cooperative-sticky", "roundrobin", "range"})), c.callback());
+  g.join(join_params("", std::nullopt, protocols({"cooperative-sticky", "roundrobin", "range"})),
+         c.callback());
   complete_initial_rebalance();
   EXPECT_EQ(a->protocol_name, "cooperative-sticky");
   // A member without any protocol in common is rejected.
@@ -383,7 +385,8 @@ TEST_F(ClassicGroupTest, failed_store_on_sync_returns_error_and_rebalances) {
 }
 
 TEST_F(ClassicGroupTest, offset_commit_validation) {
-  EXPECT_EQ(g.validate_offset_commit("", std::nullopt, -1), ErrorCode::kNone);  // simple consumer, empty group
+  EXPECT_EQ(g.validate_offset_commit("", std::nullopt, -1),
+            ErrorCode::kNone);  // simple consumer, empty group
   auto ids = make_stable(1);
   EXPECT_EQ(g.validate_offset_commit("", std::nullopt, -1), ErrorCode::kUnknownMemberId);
   EXPECT_EQ(g.validate_offset_commit(ids[0], std::nullopt, 1), ErrorCode::kNone);

@@ -32,7 +32,8 @@ class ConsumerGroupTest : public ::testing::Test, public testing::Env {
   }
 
   std::unique_ptr<GroupShard> make_shard() {
-    return std::make_unique<GroupShard>(0, config, clock, sink, topics, [this] { return "m" + std::to_string(next_id++); });
+    return std::make_unique<GroupShard>(0, config, clock, sink, topics,
+                                        [this] { return "m" + std::to_string(next_id++); });
   }
 
   ConsumerHeartbeatParams params(const Client& c) {
@@ -167,8 +168,8 @@ TEST_F(ConsumerGroupTest, stale_and_future_epochs_are_fenced) {
   stale.epoch = 5;
   EXPECT_EQ(beat(stale).error, ErrorCode::kFencedMemberEpoch);
   join("b");
-  beat(a);                // a at epoch 1 revoking
-  beat(a);                // a acknowledged: epoch 2
+  beat(a);  // a at epoch 1 revoking
+  beat(a);  // a acknowledged: epoch 2
   stale = a;
   stale.epoch = 1;  // the previous epoch, but owning partitions it no longer has
   for (int32_t p = 0; p < 6; ++p) stale.owned[kTopic].insert(p);
@@ -185,7 +186,8 @@ TEST_F(ConsumerGroupTest, request_checks_in_kafka_order) {
   EXPECT_EQ(shard->consumer_heartbeat(p).error_message, "MemberId can't be empty.");
   p.member_id = "x";
   p.rebalance_timeout_ms = -1;
-  EXPECT_EQ(shard->consumer_heartbeat(p).error_message, "RebalanceTimeoutMs must be provided in first request.");
+  EXPECT_EQ(shard->consumer_heartbeat(p).error_message,
+            "RebalanceTimeoutMs must be provided in first request.");
   p.rebalance_timeout_ms = 1000;
   p.owned.reset();
   EXPECT_EQ(shard->consumer_heartbeat(p).error_message, "TopicPartitions must be empty when (re-)joining.");
@@ -335,7 +337,8 @@ TEST_F(ConsumerGroupTest, classic_and_consumer_groups_do_not_mix) {
   auto p = params(c);
   p.group_id = "classic";
   EXPECT_EQ(shard->consumer_heartbeat(p).error, ErrorCode::kGroupIdNotFound);
-  EXPECT_EQ(shard->describe_consumer_group("classic").error_message, "Group classic is not a consumer group.");
+  EXPECT_EQ(shard->describe_consumer_group("classic").error_message,
+            "Group classic is not a consumer group.");
   EXPECT_EQ(shard->describe_group("g").state, "Dead");
 }
 

@@ -9,7 +9,8 @@ namespace {
 
 std::string from_hex(std::string_view hex) {
   std::string out;
-  for (size_t i = 0; i < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+  for (size_t i = 0; i < hex.size(); i += 2)
+    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
   return out;
 }
 
@@ -24,14 +25,14 @@ TEST(GroupPartitioner, hashcode_matches_java_for_ascii_and_unicode) {
 }
 
 TEST(GroupPartitioner, malformed_utf8_is_replaced_as_java_does) {
-  EXPECT_EQ(java_string_hashcode(from_hex("e080")), 2097056);        // two U+FFFD
-  EXPECT_EQ(java_string_hashcode(from_hex("c3")), 65533);            // truncated: one
-  EXPECT_EQ(java_string_hashcode(from_hex("f09f98")), 65533);        // truncated 4-byte: one
+  EXPECT_EQ(java_string_hashcode(from_hex("e080")), 2097056);  // two U+FFFD
+  EXPECT_EQ(java_string_hashcode(from_hex("c3")), 65533);      // truncated: one
+  EXPECT_EQ(java_string_hashcode(from_hex("f09f98")), 65533);  // truncated 4-byte: one
   EXPECT_EQ(java_string_hashcode(from_hex("61ff62")), 2124838);
-  EXPECT_EQ(java_string_hashcode(from_hex("eda080")), 65533);        // encoded surrogate: one
+  EXPECT_EQ(java_string_hashcode(from_hex("eda080")), 65533);  // encoded surrogate: one
   EXPECT_EQ(java_string_hashcode(from_hex("e28241")), 2031588);
   EXPECT_EQ(java_string_hashcode(from_hex("f4908080")), 2017367872);  // above U+10FFFF: four
-  EXPECT_EQ(java_string_hashcode(from_hex("c0af")), 2097056);        // overlong
+  EXPECT_EQ(java_string_hashcode(from_hex("c0af")), 2097056);         // overlong
 }
 
 TEST(GroupPartitioner, abs_maps_int_min_to_zero) {

@@ -1,7 +1,7 @@
 // GroupShard: offsets (commit, fetch, delete, expiry), group deletion, and
 // loading — the shard rebuilt from its own records equals the original.
-#include "group/group_test_util.h"
 #include "kappa/group/group_shard.h"
+#include "group/group_test_util.h"
 #include "kappa/protocol/msg/consumer_protocol_subscription.h"
 
 namespace kappa::group {
@@ -26,7 +26,8 @@ class GroupShardTest : public ::testing::Test, public testing::Env {
   std::unique_ptr<GroupShard> shard = make_shard();
 
   std::unique_ptr<GroupShard> make_shard() {
-    return std::make_unique<GroupShard>(7, config, clock, sink, topics, [this] { return "u" + std::to_string(next_id++); });
+    return std::make_unique<GroupShard>(7, config, clock, sink, topics,
+                                        [this] { return "u" + std::to_string(next_id++); });
   }
 
   OffsetCommitParams commit(std::string group, std::vector<std::pair<std::string, int64_t>> offsets,
@@ -37,12 +38,14 @@ class GroupShardTest : public ::testing::Test, public testing::Env {
     p.generation_or_member_epoch = generation;
     p.api_version = 8;
     int32_t partition = 0;
-    for (auto& [topic, offset] : offsets) p.entries.push_back({topic, partition++, offset, -1, "meta", ErrorCode::kNone});
+    for (auto& [topic, offset] : offsets)
+      p.entries.push_back({topic, partition++, offset, -1, "meta", ErrorCode::kNone});
     shard->commit_offsets(p);
     return p;
   }
 
-  int64_t fetched(const std::string& group, const std::string& topic, int32_t partition, GroupShard* s = nullptr) {
+  int64_t fetched(const std::string& group, const std::string& topic, int32_t partition,
+                  GroupShard* s = nullptr) {
     OffsetFetchParams p;
     p.group_id = group;
     p.partitions = std::vector<TopicPartitionKey>{{topic, partition}};
@@ -71,8 +74,9 @@ class GroupShardTest : public ::testing::Test, public testing::Env {
     shard->tick();
     EXPECT_TRUE(j.done());
     Captured<SyncResult> s;
-    shard->sync_group(g, SyncParams{j->member_id, std::nullopt, 1, std::nullopt, std::nullopt, {{j->member_id, {9}}}},
-                      s.callback());
+    shard->sync_group(
+        g, SyncParams{j->member_id, std::nullopt, 1, std::nullopt, std::nullopt, {{j->member_id, {9}}}},
+        s.callback());
     EXPECT_EQ(s->error, ErrorCode::kNone);
     return j->member_id;
   }
@@ -137,13 +141,15 @@ TEST_F(GroupShardTest, reload_restores_offsets_groups_and_static_members) {
   clock.advance(config.initial_rebalance_delay_ms);
   shard->tick();
   Captured<SyncResult> s;
-  shard->sync_group("g", SyncParams{j->member_id, "instance-1", 1, std::nullopt, std::nullopt, {{j->member_id, {1, 2}}}},
-                    s.callback());
+  shard->sync_group(
+      "g", SyncParams{j->member_id, "instance-1", 1, std::nullopt, std::nullopt, {{j->member_id, {1, 2}}}},
+      s.callback());
   commit("g", {{"t", 10}}, 1, j->member_id);
   commit("g", {{"t", 11}}, 1, j->member_id);  // later records win
   commit("simple", {{"x", 3}});
   std::vector<OffsetDeleteEntry> del{{{"x", 0}}};
-  shard->commit_offsets(*std::make_unique<OffsetCommitParams>(OffsetCommitParams{"simple", "", {}, -1, -1, 8, {{"y", 0, 4, -1, {}, {}}}}));
+  shard->commit_offsets(*std::make_unique<OffsetCommitParams>(
+      OffsetCommitParams{"simple", "", {}, -1, -1, 8, {{"y", 0, 4, -1, {}, {}}}}));
   EXPECT_EQ(shard->delete_offsets("simple", del), ErrorCode::kNone);  // a tombstone
 
   auto loaded = reload();

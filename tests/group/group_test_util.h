@@ -35,8 +35,9 @@ struct Env {
   ManualClock clock;
   FakeSink sink;
   int next_id = 0;
-  GroupContext ctx{config, clock, sink, [this] { return "uuid" + std::to_string(next_id++); },
-                   logging::get("group"), "[test] "};
+  GroupContext ctx{
+      config,   clock, sink, [this] { return "uuid" + std::to_string(next_id++); }, logging::get("group"),
+      "[test] "};
 };
 
 // A callback target: holds the result once the callback ran.

@@ -30,15 +30,16 @@ class StaticMembershipTest : public ::testing::Test, public testing::Env {
     Captured<JoinResult> a, b;
     g.join(join_params("", "i1", protos), a.callback());
     g.join(join_params("", "i2", protos), b.callback());
-    for (int i = 0; i < 5 && g.state() == State::kPreparingRebalance; ++i) advance(config.initial_rebalance_delay_ms);
+    for (int i = 0; i < 5 && g.state() == State::kPreparingRebalance; ++i)
+      advance(config.initial_rebalance_delay_ms);
     EXPECT_EQ(g.state(), State::kCompletingRebalance);
     std::map<std::string, protocol::Bytes> assignment{{a->member_id, testing::bytes("p0")},
                                                       {b->member_id, testing::bytes("p1")}};
     Captured<SyncResult> sa, sb;
     const auto& leader = a->leader_id;
     const auto& follower = leader == a->member_id ? *b : *a;
-    g.sync(follower.member_id, follower.member_id == a->member_id ? "i1" : "i2", 1, std::nullopt, std::nullopt, {},
-           (leader == a->member_id ? sb : sa).callback());
+    g.sync(follower.member_id, follower.member_id == a->member_id ? "i1" : "i2", 1, std::nullopt,
+           std::nullopt, {}, (leader == a->member_id ? sb : sa).callback());
     g.sync(leader, leader == a->member_id ? "i1" : "i2", 1, std::nullopt, std::nullopt, assignment,
            (leader == a->member_id ? sa : sb).callback());
     EXPECT_EQ(g.state(), State::kStable);

@@ -120,7 +120,8 @@ class ClassicGroup {
   // Validates an OffsetCommit against the membership (and keeps the
   // committing member alive, as a heartbeat would).
   protocol::ErrorCode validate_offset_commit(const std::string& member_id,
-                                             const std::optional<std::string>& instance_id, int32_t generation);
+                                             const std::optional<std::string>& instance_id,
+                                             int32_t generation);
 
   GroupDescription describe() const;
 
@@ -144,12 +145,14 @@ class ClassicGroup {
   void remove_member(const std::string& member_id);
   void update_member(ClassicMember& m, std::vector<GroupProtocol> protocols, int32_t rebalance_timeout_ms,
                      int32_t session_timeout_ms, JoinCallback done);
-  void replace_static_member(const std::string& instance_id, const std::string& old_id, const std::string& new_id);
+  void replace_static_member(const std::string& instance_id, const std::string& old_id,
+                             const std::string& new_id);
   bool supports_protocols(const std::string& type, const std::vector<GroupProtocol>& protocols) const;
   std::string select_protocol() const;
   int32_t rebalance_timeout_ms() const;
   bool has_all_members_joined() const;
-  bool is_static_member_fenced(const std::optional<std::string>& instance_id, const std::string& member_id) const;
+  bool is_static_member_fenced(const std::optional<std::string>& instance_id,
+                               const std::string& member_id) const;
   protocol::ErrorCode validate_member(const std::string& member_id,
                                       const std::optional<std::string>& instance_id) const;
   std::vector<JoinResponseMember> current_member_metadata() const;

@@ -128,7 +128,8 @@ class ConsumerGroup {
   // --- Offsets (OffsetCommit v9+/OffsetFetch v9 carry the member epoch)
   protocol::ErrorCode validate_offset_commit(const std::string& member_id, int32_t member_epoch,
                                              int16_t api_version) const;
-  protocol::ErrorCode validate_offset_fetch(const std::optional<std::string>& member_id, int32_t member_epoch) const;
+  protocol::ErrorCode validate_offset_fetch(const std::optional<std::string>& member_id,
+                                            int32_t member_epoch) const;
 
   // --- Loading / applying records
   void replay(const ParsedRecord& record);
@@ -146,8 +147,10 @@ class ConsumerGroup {
   void apply_partition_metadata(const protocol::ConsumerGroupPartitionMetadataValue* v);
   void apply_member(const std::string& member_id, const protocol::ConsumerGroupMemberMetadataValue* v);
   void apply_target_epoch(const protocol::ConsumerGroupTargetAssignmentMetadataValue* v);
-  void apply_target(const std::string& member_id, const protocol::ConsumerGroupTargetAssignmentMemberValue* v);
-  void apply_current(const std::string& member_id, const protocol::ConsumerGroupCurrentMemberAssignmentValue* v);
+  void apply_target(const std::string& member_id,
+                    const protocol::ConsumerGroupTargetAssignmentMemberValue* v);
+  void apply_current(const std::string& member_id,
+                     const protocol::ConsumerGroupCurrentMemberAssignmentValue* v);
   bool owned_by_other(const std::string& member_id, const protocol::Uuid& topic, int32_t partition) const;
 
   std::string id_;

@@ -50,16 +50,18 @@ struct ConsumerMember {
   int64_t session_deadline = kNoDeadline;
   int64_t rebalance_deadline = kNoDeadline;  // while in kUnrevokedPartitions
 
-  bool is_reconciled_to(int32_t epoch) const { return state == MemberState::kStable && member_epoch == epoch; }
+  bool is_reconciled_to(int32_t epoch) const {
+    return state == MemberState::kStable && member_epoch == epoch;
+  }
   bool same_subscription_record(const ConsumerMember& o) const {
     return instance_id == o.instance_id && rack_id == o.rack_id && client_id == o.client_id &&
            client_host == o.client_host && subscribed_topic_names == o.subscribed_topic_names &&
-           subscribed_topic_regex == o.subscribed_topic_regex && rebalance_timeout_ms == o.rebalance_timeout_ms &&
-           server_assignor == o.server_assignor;
+           subscribed_topic_regex == o.subscribed_topic_regex &&
+           rebalance_timeout_ms == o.rebalance_timeout_ms && server_assignor == o.server_assignor;
   }
   bool same_assignment_record(const ConsumerMember& o) const {
-    return member_epoch == o.member_epoch && previous_member_epoch == o.previous_member_epoch && state == o.state &&
-           assigned == o.assigned && pending_revocation == o.pending_revocation;
+    return member_epoch == o.member_epoch && previous_member_epoch == o.previous_member_epoch &&
+           state == o.state && assigned == o.assigned && pending_revocation == o.pending_revocation;
   }
 };
 

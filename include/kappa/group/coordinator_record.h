@@ -61,17 +61,19 @@ struct Keyed {
 
 using OffsetCommitRecord = Keyed<protocol::OffsetCommitKey, protocol::OffsetCommitValue>;
 using GroupMetadataRecord = Keyed<protocol::GroupMetadataKey, protocol::GroupMetadataValue>;
-using ConsumerGroupMetadataRecord = Keyed<protocol::ConsumerGroupMetadataKey, protocol::ConsumerGroupMetadataValue>;
+using ConsumerGroupMetadataRecord =
+    Keyed<protocol::ConsumerGroupMetadataKey, protocol::ConsumerGroupMetadataValue>;
 using ConsumerGroupPartitionMetadataRecord =
     Keyed<protocol::ConsumerGroupPartitionMetadataKey, protocol::ConsumerGroupPartitionMetadataValue>;
 using ConsumerGroupMemberMetadataRecord =
     Keyed<protocol::ConsumerGroupMemberMetadataKey, protocol::ConsumerGroupMemberMetadataValue>;
 using ConsumerGroupTargetAssignmentMetadataRecord =
-    Keyed<protocol::ConsumerGroupTargetAssignmentMetadataKey, protocol::ConsumerGroupTargetAssignmentMetadataValue>;
-using ConsumerGroupTargetAssignmentMemberRecord =
-    Keyed<protocol::ConsumerGroupTargetAssignmentMemberKey, protocol::ConsumerGroupTargetAssignmentMemberValue>;
-using ConsumerGroupCurrentMemberAssignmentRecord =
-    Keyed<protocol::ConsumerGroupCurrentMemberAssignmentKey, protocol::ConsumerGroupCurrentMemberAssignmentValue>;
+    Keyed<protocol::ConsumerGroupTargetAssignmentMetadataKey,
+          protocol::ConsumerGroupTargetAssignmentMetadataValue>;
+using ConsumerGroupTargetAssignmentMemberRecord = Keyed<protocol::ConsumerGroupTargetAssignmentMemberKey,
+                                                        protocol::ConsumerGroupTargetAssignmentMemberValue>;
+using ConsumerGroupCurrentMemberAssignmentRecord = Keyed<protocol::ConsumerGroupCurrentMemberAssignmentKey,
+                                                         protocol::ConsumerGroupCurrentMemberAssignmentValue>;
 
 // std::monostate: a record type Kappa does not use (share groups).
 using ParsedRecord =

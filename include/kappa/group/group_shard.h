@@ -115,7 +115,8 @@ class GroupShard {
                                 const std::optional<std::string>& instance_id, int32_t generation);
   // Group-level error (UNKNOWN_MEMBER_ID per member when the group is
   // unknown) and one error per member.
-  std::vector<protocol::ErrorCode> leave_group(const std::string& group_id, const std::vector<LeavingMember>& members);
+  std::vector<protocol::ErrorCode> leave_group(const std::string& group_id,
+                                               const std::vector<LeavingMember>& members);
 
   // --- KIP-848
   ConsumerHeartbeatResult consumer_heartbeat(const ConsumerHeartbeatParams& params);
@@ -166,7 +167,8 @@ class GroupShard {
   std::vector<CoordinatorRecord> deletion_records(const std::string& group_id) const;
   std::vector<TopicPartitionKey> expired_offsets_of(const std::string& group_id, int64_t now_ms) const;
   bool group_is_empty(const std::string& id) const;
-  protocol::ErrorCode validate_consumer_offset_commit(const ConsumerGroup& g, const OffsetCommitParams& p) const;
+  protocol::ErrorCode validate_consumer_offset_commit(const ConsumerGroup& g,
+                                                      const OffsetCommitParams& p) const;
 
   int32_t partition_;
   GroupContext ctx_;

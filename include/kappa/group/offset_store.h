@@ -58,8 +58,8 @@ class OffsetStore {
 // `retention_ms` have passed since `base_timestamp_ms` (when given: the time
 // the group became empty) or else since its commit.  Offsets of topics for
 // which `keep_topic` is true never expire.
-std::vector<TopicPartitionKey> expired_offsets(const GroupOffsets& offsets, int64_t now_ms, int64_t retention_ms,
-                                               std::optional<int64_t> base_timestamp_ms,
+std::vector<TopicPartitionKey> expired_offsets(const GroupOffsets& offsets, int64_t now_ms,
+                                               int64_t retention_ms, std::optional<int64_t> base_timestamp_ms,
                                                const std::function<bool(const std::string&)>& keep_topic);
 
 }  // namespace kappa::group

@@ -36,6 +36,32 @@ struct DeleteRecordsRequest;
 struct DeleteRecordsResponse;
 struct IncrementalAlterConfigsRequest;
 struct IncrementalAlterConfigsResponse;
+struct FindCoordinatorRequest;
+struct FindCoordinatorResponse;
+struct JoinGroupRequest;
+struct JoinGroupResponse;
+struct SyncGroupRequest;
+struct SyncGroupResponse;
+struct HeartbeatRequest;
+struct HeartbeatResponse;
+struct LeaveGroupRequest;
+struct LeaveGroupResponse;
+struct OffsetCommitRequest;
+struct OffsetCommitResponse;
+struct OffsetFetchRequest;
+struct OffsetFetchResponse;
+struct OffsetDeleteRequest;
+struct OffsetDeleteResponse;
+struct ListGroupsRequest;
+struct ListGroupsResponse;
+struct DescribeGroupsRequest;
+struct DescribeGroupsResponse;
+struct DeleteGroupsRequest;
+struct DeleteGroupsResponse;
+struct ConsumerGroupHeartbeatRequest;
+struct ConsumerGroupHeartbeatResponse;
+struct ConsumerGroupDescribeRequest;
+struct ConsumerGroupDescribeResponse;
 }  // namespace kappa::protocol
 
 namespace kappa::broker {
@@ -68,5 +94,23 @@ awaitable<protocol::DescribeConfigsResponse> handle_describe_configs(RequestCont
 awaitable<protocol::AlterConfigsResponse> handle_alter_configs(RequestContext&, protocol::AlterConfigsRequest&);
 awaitable<protocol::IncrementalAlterConfigsResponse> handle_incremental_alter_configs(
     RequestContext&, protocol::IncrementalAlterConfigsRequest&);
+
+// Consumer groups and committed offsets.
+awaitable<protocol::FindCoordinatorResponse> handle_find_coordinator(RequestContext&,
+                                                                     protocol::FindCoordinatorRequest&);
+awaitable<protocol::JoinGroupResponse> handle_join_group(RequestContext&, protocol::JoinGroupRequest&);
+awaitable<protocol::SyncGroupResponse> handle_sync_group(RequestContext&, protocol::SyncGroupRequest&);
+awaitable<protocol::HeartbeatResponse> handle_heartbeat(RequestContext&, protocol::HeartbeatRequest&);
+awaitable<protocol::LeaveGroupResponse> handle_leave_group(RequestContext&, protocol::LeaveGroupRequest&);
+awaitable<protocol::OffsetCommitResponse> handle_offset_commit(RequestContext&, protocol::OffsetCommitRequest&);
+awaitable<protocol::OffsetFetchResponse> handle_offset_fetch(RequestContext&, protocol::OffsetFetchRequest&);
+awaitable<protocol::OffsetDeleteResponse> handle_offset_delete(RequestContext&, protocol::OffsetDeleteRequest&);
+awaitable<protocol::ListGroupsResponse> handle_list_groups(RequestContext&, protocol::ListGroupsRequest&);
+awaitable<protocol::DescribeGroupsResponse> handle_describe_groups(RequestContext&, protocol::DescribeGroupsRequest&);
+awaitable<protocol::DeleteGroupsResponse> handle_delete_groups(RequestContext&, protocol::DeleteGroupsRequest&);
+awaitable<protocol::ConsumerGroupHeartbeatResponse> handle_consumer_group_heartbeat(
+    RequestContext&, protocol::ConsumerGroupHeartbeatRequest&);
+awaitable<protocol::ConsumerGroupDescribeResponse> handle_consumer_group_describe(
+    RequestContext&, protocol::ConsumerGroupDescribeRequest&);
 
 }  // namespace kappa::broker

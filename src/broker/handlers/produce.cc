@@ -90,6 +90,10 @@ awaitable<ProduceResponse> handle_produce(RequestContext& ctx, protocol::Produce
         set_error(pr, ErrorCode::kTransactionalIdAuthorizationFailed, "transactions are not supported");
         continue;
       }
+      if (topic.name == group::kOffsetsTopic) {  // only the group coordinator writes there
+        set_error(pr, ErrorCode::kInvalidTopicException, "Cannot append to internal topic __consumer_offsets");
+        continue;
+      }
       auto found = find_leader(broker, topic.name, pd.index);
       if (!found.partition) {
         set_error(pr, found.error);

@@ -13,6 +13,20 @@
 #include "kappa/protocol/msg/list_offsets.h"
 #include "kappa/protocol/msg/metadata.h"
 #include "kappa/protocol/msg/produce.h"
+// Consumer groups.
+#include "kappa/protocol/msg/consumer_group_describe.h"
+#include "kappa/protocol/msg/consumer_group_heartbeat.h"
+#include "kappa/protocol/msg/delete_groups.h"
+#include "kappa/protocol/msg/describe_groups.h"
+#include "kappa/protocol/msg/find_coordinator.h"
+#include "kappa/protocol/msg/heartbeat.h"
+#include "kappa/protocol/msg/join_group.h"
+#include "kappa/protocol/msg/leave_group.h"
+#include "kappa/protocol/msg/list_groups.h"
+#include "kappa/protocol/msg/offset_commit.h"
+#include "kappa/protocol/msg/offset_delete.h"
+#include "kappa/protocol/msg/offset_fetch.h"
+#include "kappa/protocol/msg/sync_group.h"
 
 namespace kappa::broker {
 
@@ -34,6 +48,20 @@ const ApiRegistry& api_registry() {
     r.add<CreatePartitionsRequest, CreatePartitionsResponse, handle_create_partitions>();
     r.add<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse, handle_incremental_alter_configs>();
     r.add<DescribeClusterRequest, DescribeClusterResponse, handle_describe_cluster>();
+    // Consumer groups.
+    r.add<FindCoordinatorRequest, FindCoordinatorResponse, handle_find_coordinator>();
+    r.add<JoinGroupRequest, JoinGroupResponse, handle_join_group>();
+    r.add<SyncGroupRequest, SyncGroupResponse, handle_sync_group>();
+    r.add<HeartbeatRequest, HeartbeatResponse, handle_heartbeat>();
+    r.add<LeaveGroupRequest, LeaveGroupResponse, handle_leave_group>();
+    r.add<OffsetCommitRequest, OffsetCommitResponse, handle_offset_commit>();
+    r.add<OffsetFetchRequest, OffsetFetchResponse, handle_offset_fetch>();
+    r.add<OffsetDeleteRequest, OffsetDeleteResponse, handle_offset_delete>();
+    r.add<ListGroupsRequest, ListGroupsResponse, handle_list_groups>();
+    r.add<DescribeGroupsRequest, DescribeGroupsResponse, handle_describe_groups>();
+    r.add<DeleteGroupsRequest, DeleteGroupsResponse, handle_delete_groups>();
+    r.add<ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, handle_consumer_group_heartbeat>();
+    r.add<ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse, handle_consumer_group_describe>();
     return r;
   }();
   return registry;
