@@ -6,7 +6,7 @@ import struct
 from kafka_wire import connect, recv_frame, request_frame
 
 FIND_COORDINATOR, JOIN_GROUP, HEARTBEAT, LEAVE_GROUP, SYNC_GROUP = 10, 11, 12, 13, 14
-OFFSET_COMMIT, OFFSET_FETCH, DESCRIBE_GROUPS, PRODUCE = 8, 9, 15, 0
+OFFSET_COMMIT, OFFSET_FETCH, DESCRIBE_GROUPS, PRODUCE, OFFSET_DELETE = 8, 9, 15, 0, 47
 CONSUMER_GROUP_HEARTBEAT, CONSUMER_GROUP_DESCRIBE = 68, 69
 
 
@@ -184,6 +184,21 @@ class Client:
                 p, o, _meta, e = r.i32(), r.i64(), r.string(), r.i16()
                 out[(t, p)] = (o, e)
         return out
+
+    def offset_delete(self, group, partitions):
+        """Returns (group error, {(topic, partition): error})."""
+        topics = {}
+        for t, p in partitions:
+            topics.setdefault(t, []).append(i32(p))
+        r = self.call(OFFSET_DELETE, 0, string(group) + array([string(t) + array(ps) for t, ps in topics.items()]))
+        error, _throttle = r.i16(), r.i32()
+        out = {}
+        for _ in range(r.i32()):
+            t = r.string()
+            for _ in range(r.i32()):
+                p = r.i32()
+                out[(t, p)] = r.i16()
+        return error, out
 
     def describe_group(self, group):
         r = self.call(DESCRIBE_GROUPS, 0, array([string(group)]))

@@ -28,6 +28,7 @@ INVALID_TOPIC_EXCEPTION, ILLEGAL_GENERATION, INCONSISTENT_GROUP_PROTOCOL = 17, 2
 INVALID_GROUP_ID, UNKNOWN_MEMBER_ID, INVALID_SESSION_TIMEOUT = 24, 25, 26
 REBALANCE_IN_PROGRESS, UNKNOWN_SERVER_ERROR, FENCED_MEMBER_EPOCH = 27, -1, 110
 INVALID_REQUEST, UNSUPPORTED_ASSIGNOR, GROUP_ID_NOT_FOUND = 42, 112, 69
+NON_EMPTY_GROUP, GROUP_SUBSCRIBED_TO_TOPIC = 68, 86
 
 
 @pytest.fixture
@@ -223,6 +224,39 @@ def test_kcat_balanced_consumer(gbroker):
     wait_for(lambda: committed(bs, "kc-group", "kc-topic", 2) == [20, 20], 20, what="kcat's commits")
 
 
+def test_admin_clients_list_describe_and_delete_groups(gbroker):
+    from kafka import KafkaAdminClient
+    from kafka.structs import TopicPartition as KTP
+    bs = gbroker.bootstrap
+    create(bs, "adm-topic", 2)
+    produce(bs, "adm-topic", 20, 2)
+    c = Consumer({"bootstrap.servers": bs, "group.id": "adm-live", "auto.offset.reset": "earliest",
+                  "session.timeout.ms": 3000, "enable.auto.commit": False})
+    c.subscribe(["adm-topic"])
+    wait_for(lambda: c.poll(0.2) is not None and len(c.assignment()) == 2, 30, what="the live group")
+    c.commit(offsets=[TopicPartition("adm-topic", 0, 5)], asynchronous=False)
+    Consumer({"bootstrap.servers": bs, "group.id": "adm-idle"}).commit(
+        offsets=[TopicPartition("adm-topic", 1, 3)], asynchronous=False)
+    # confluent-kafka 1.7's legacy list_groups: ListGroups v0 + DescribeGroups v0.
+    groups = {g.id: g for g in AdminClient({"bootstrap.servers": bs}).list_groups(timeout=10)}
+    assert groups["adm-live"].state == "Stable" and groups["adm-live"].protocol == "range"
+    assert len(groups["adm-live"].members) == 1 and groups["adm-idle"].state == "Empty"
+    # kafka-python's admin: ListGroups, DescribeGroups, OffsetFetch, DeleteGroups.
+    admin = KafkaAdminClient(bootstrap_servers=bs)
+    listed = dict(admin.list_consumer_groups())
+    assert listed["adm-live"] == "consumer" and "adm-idle" in listed
+    (described,) = admin.describe_consumer_groups(["adm-live"])
+    assert described.state == "Stable" and described.protocol == "range"
+    assert admin.list_consumer_group_offsets("adm-live")[KTP("adm-topic", 0)].offset == 5
+    results = dict(admin.delete_consumer_groups(["adm-idle", "adm-live", "adm-none"]))
+    assert results["adm-idle"].__name__ == "NoError"
+    assert results["adm-live"].__name__ == "NonEmptyGroupError"
+    assert results["adm-none"].__name__ == "GroupIdNotFoundError"
+    assert "adm-idle" not in dict(admin.list_consumer_groups())
+    admin.close()
+    c.close()
+
+
 def test_static_member_rejoins_without_a_rebalance(gbroker):
     bs = gbroker.bootstrap
     create(bs, "static-topic", 4)
@@ -254,7 +288,9 @@ def test_bad_group_requests_get_kafkas_errors(gbroker):
     c = Client(bs)
     assert c.find_coordinator("raw")["error"] == NONE
     # A member of a real group, by hand.
-    j = c.join_group("raw", protocols=[("range", b"m")])
+    # Protocol metadata: a ConsumerProtocolSubscription v0 for bad-topic.
+    subscription = struct.pack(">hi", 0, 1) + struct.pack(">h", 9) + b"bad-topic" + struct.pack(">i", -1)
+    j = c.join_group("raw", protocols=[("range", subscription)])
     assert (j["error"], j["generation"], j["leader"]) == (NONE, 1, j["member_id"])
     member, gen = j["member_id"], j["generation"]
     assert c.sync_group("raw", gen, member, [(member, b"assignment")]) == {"error": NONE, "assignment": b"assignment"}
@@ -288,8 +324,12 @@ def test_bad_group_requests_get_kafkas_errors(gbroker):
     assert big.sync_group("huge", huge["generation"], huge["member_id"])["error"] == UNKNOWN_SERVER_ERROR
     # Nobody else may write __consumer_offsets.
     assert c.produce_v3("__consumer_offsets", 0, record_batch([b"garbage"])) == INVALID_TOPIC_EXCEPTION
+    # OffsetDelete keeps the offsets of topics an active group consumes.
+    assert c.offset_delete("raw", [("bad-topic", 0)]) == (NONE, {("bad-topic", 0): GROUP_SUBSCRIBED_TO_TOPIC})
     assert c.leave_group("raw", member) == NONE
     assert c.leave_group("raw", member) == UNKNOWN_MEMBER_ID
+    assert c.offset_delete("nobody", [("bad-topic", 0)]) == (GROUP_ID_NOT_FOUND, {})
+    assert c.offset_delete("raw", [("no-such-topic", 0)]) == (NONE, {("no-such-topic", 0): UNKNOWN_TOPIC_OR_PARTITION})
     c.close()
     big.close()
     # After a restart every valid commit is still there and nothing was skipped.
