@@ -1,0 +1,600 @@
+#!/usr/bin/python3
+"""Reference byte vectors for the protocol codec tests (tests/protocol/codec_*_test.cc).
+
+Every message of every API in src/protocol/schema is encoded here a second
+time, independently of kmsg_gen.py: each encoder below writes its fields one
+by one, in wire order, with the version ranges read from the Kafka protocol
+specification (not from our .kmsg files).  Where kafka-python 2.0.2 (Debian
+python3-kafka) has a class for the API version, the same message is also
+encoded with kafka-python and the two byte strings must be identical, so those
+vectors are kafka-python's bytes.  kafka-python has no flexible (KIP-482)
+versions, so those come from the encoder here alone.
+
+The message values are the ones the C++ tests build (produce_request(v) etc. in
+the codec_*_test.cc files); change both together.
+
+Output: one C++ include file per API family next to this script, each line one
+field: the hex literal(s) and a comment naming the field and its value.
+
+    /usr/bin/python3 tests/protocol/vectors/gen_kafka_python_vectors.py          # rewrite *.inc
+    /usr/bin/python3 tests/protocol/vectors/gen_kafka_python_vectors.py --check  # compare only
+
+kafka-python classes known to disagree with the Kafka spec (checked by hand
+against the spec and never used as a reference; see KAFKA_PYTHON_DEFECTS).
+"""
+import os
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# ------------------------------------------------------------ the encoder
+
+
+def uvarint(n):
+    """Unsigned LEB128 varint, as used by flexible versions (not zig-zag)."""
+    out = bytearray()
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def show(s):
+    """A string value as it appears in a comment."""
+    return 'null' if s is None else '"' + s + '"'
+
+
+UNKNOWN_TAG = 200           # larger than every tag the schemas use
+UNKNOWN_VALUE = b'\xca\xfe'
+
+
+class Enc:
+    """Writes Kafka primitives and keeps one annotated line per field.
+
+    `flex` selects the flexible encoding (compact lengths, tagged fields).
+    With `unknown_tags`, every tagged-field section gets one extra tag that
+    no schema knows, which decoders must skip.
+    """
+
+    def __init__(self, flex, unknown_tags=False, depth=0):
+        self.flex = flex
+        self.unknown_tags = unknown_tags
+        self.depth = depth
+        self.lines = []        # (depth, [hex chunk, ...], comment)
+        self.size = 0
+        self.top_tags_at = -1  # byte offset of the message's own tag section
+
+    def data(self):
+        return b''.join(bytes.fromhex(h) for _, chunks, _ in self.lines for h in chunks)
+
+    def put(self, chunks, comment):
+        self.lines.append((self.depth, [c.hex() for c in chunks], comment))
+        self.size += sum(len(c) for c in chunks)
+
+    def note(self, comment):
+        self.lines.append((self.depth, [], comment))
+
+    # fixed-width
+    def bool(self, name, v):
+        self.put([b'\x01' if v else b'\x00'], f'{name}: {"true" if v else "false"}')
+
+    def i8(self, name, v):
+        self.put([struct.pack('>b', v)], f'{name}: {v}')
+
+    def i16(self, name, v):
+        self.put([struct.pack('>h', v)], f'{name}: {v}')
+
+    def i32(self, name, v):
+        self.put([struct.pack('>i', v)], f'{name}: {v}')
+
+    def i64(self, name, v):
+        self.put([struct.pack('>q', v)], f'{name}: {v}')
+
+    def uuid(self, name, v):
+        self.put([v], f'{name}: uuid')
+
+    # lengths
+    def _len(self, n, wide):
+        """Length prefix of a non-null string (int16), bytes or array (int32)."""
+        if self.flex:
+            return uvarint(n + 1)
+        return struct.pack('>i' if wide else '>h', n)
+
+    def _null(self, wide):
+        if self.flex:
+            return uvarint(0)
+        return struct.pack('>i' if wide else '>h', -1)
+
+    # strings and bytes
+    def string(self, name, s):
+        assert s is not None, name
+        b = s.encode('utf-8')
+        self.put([self._len(len(b), False), b] if b else [self._len(0, False)], f'{name}: {show(s)}')
+
+    def nstring(self, name, s):
+        if s is None:
+            self.put([self._null(False)], f'{name}: null')
+        else:
+            self.string(name, s)
+
+    def bytes(self, name, b, what='bytes'):
+        assert b is not None, name
+        self.put([self._len(len(b), True), b] if b else [self._len(0, True)], f'{name}: {len(b)} {what}')
+
+    def nbytes(self, name, b, what='bytes'):
+        if b is None:
+            self.put([self._null(True)], f'{name}: null')
+        else:
+            self.bytes(name, b, what)
+
+    def records(self, name, b):
+        self.nbytes(name, b, 'bytes of records')
+
+    # arrays
+    def count(self, name, items, nullable=False):
+        if items is None:
+            assert nullable, name
+            self.put([self._null(True)], f'{name}: null array')
+        else:
+            n = len(items)
+            self.put([self._len(n, True)], f'{name}: {n} element{"" if n == 1 else "s"}')
+
+    def elems(self, name, items, nullable=False):
+        """Writes the element count, then yields each element one level deeper."""
+        self.count(name, items, nullable)
+        for i, item in enumerate(items or []):
+            self.note(f'{name}[{i}]')
+            self.depth += 1
+            yield item
+            self.depth -= 1
+
+    def _prim_array(self, name, items, nullable, fmt, shown):
+        if items is None:
+            self.count(name, None, nullable)
+            return
+        chunks = [self._len(len(items), True)] + [struct.pack(fmt, x) for x in items]
+        self.put(chunks, f'{name}: [{", ".join(shown(x) for x in items)}]')
+
+    def int32s(self, name, items, nullable=False):
+        self._prim_array(name, items, nullable, '>i', str)
+
+    def strings(self, name, items, nullable=False):
+        if items is None:
+            self.count(name, None, nullable)
+            return
+        self.count(name, items)
+        self.depth += 1
+        for s in items:
+            self.string('', s)
+            self.lines[-1] = (self.depth, self.lines[-1][1], show(s))
+        self.depth -= 1
+
+    def present(self, name, value):
+        """Presence byte of a nullable struct: 1 then the struct, or -1."""
+        self.put([struct.pack('>b', 1 if value is not None else -1)],
+                 f'{name}: {"present" if value is not None else "null"}')
+        return value is not None
+
+    # tagged fields
+    def tags(self, *fields):
+        """The tagged-field section ending every struct of a flexible version.
+
+        `fields` are (tag, name, write) for the tagged fields that differ from
+        their default; write(enc) encodes the value.  Non-flexible: nothing.
+        """
+        if not self.flex:
+            return
+        if self.depth == 0:
+            self.top_tags_at = self.size
+        fields = list(fields)
+        assert [f[0] for f in fields] == sorted({f[0] for f in fields})
+        n = len(fields) + (1 if self.unknown_tags else 0)
+        self.put([uvarint(n)], f'tagged fields: {n}')
+        for tag, name, write in fields:
+            sub = Enc(True, self.unknown_tags, self.depth + 1)
+            write(sub)
+            self.put([uvarint(tag), uvarint(sub.size)], f'tag {tag} ({name}), {sub.size} bytes')
+            self.lines += sub.lines
+            self.size += sub.size
+        if self.unknown_tags:
+            self.put([uvarint(UNKNOWN_TAG), uvarint(len(UNKNOWN_VALUE)), UNKNOWN_VALUE],
+                     f'tag {UNKNOWN_TAG} (unknown to every schema), {len(UNKNOWN_VALUE)} bytes')
+
+
+# ------------------------------------------------------------ C++ output
+
+def cxx_lines(enc, indent):
+    """The encoding as adjacent C++ string literals, one field per line."""
+    out = []
+    for depth, chunks, comment in enc.lines:
+        pad = ' ' * (indent + 2 * depth)
+        if not chunks:
+            out.append(f'{pad}// {comment}')
+            continue
+        if sum(len(c) for c in chunks) <= 48:
+            text = pad + ' '.join(f'"{c}"' for c in chunks)
+            out.append(f'{text:<{indent + 56}} // {comment}')
+            continue
+        # Long payloads: the length prefix with the comment, then 32 bytes per line.
+        lits = [chunks[0]] + [c[i:i + 64] for c in chunks[1:] for i in range(0, len(c), 64)]
+        out.append(f'{pad + chr(34) + lits[0] + chr(34):<{indent + 56}} // {comment}')
+        out += [f'{pad}"{x}"' for x in lits[1:]]
+    if not enc.lines:
+        out.append(' ' * indent + '""  // no fields in this version')
+    return out
+
+
+def cxx_table(name, entries):
+    """entries: (version, source, Enc)."""
+    out = [f'inline const std::vector<CodecVector> {name} = {{']
+    for version, source, enc in entries:
+        out.append(f'    {{.version = {version},')
+        out.append(f'     .source = "{source}",')
+        out.append(f'     .top_level_tags_at = {enc.top_tags_at},')
+        out.append('     .hex =')
+        out += cxx_lines(enc, 9)
+        out.append('    },')
+    out.append('};')
+    return out
+
+
+# ------------------------------------------------------------ registry
+
+MESSAGES = []  # dicts: family, name, versions, flexible, encode, kafka_python
+
+
+def message(family, versions, flexible, kafka_python=None):
+    """Registers encode(e, v) for versions (lo, hi); flexible from version `flexible` (None: never)."""
+    def register(encode):
+        name = ''.join(w.capitalize() for w in encode.__name__.split('_'))
+        MESSAGES.append(dict(family=family, name=name, versions=versions, flexible=flexible,
+                             encode=encode, kafka_python=kafka_python))
+        return encode
+    return register
+
+
+def kp(module, cls):
+    """A kafka-python message class, e.g. kp('produce', 'ProduceRequest_v3')."""
+    import importlib
+    fix_kafka_python()
+    return getattr(importlib.import_module('kafka.protocol.' + module), cls)
+
+
+def fix_kafka_python():
+    """FetchRequest v7-11 declare ForgottenTopicsData.topic as the String class
+    instead of String('utf-8'), so a non-empty list cannot be encoded at all.
+    Patching that declaration keeps kafka-python usable for the other fields."""
+    from kafka.protocol import fetch, types
+    for v in range(7, 12):
+        forgotten = getattr(fetch, f'FetchRequest_v{v}').SCHEMA.fields[-2 if v == 11 else -1].array_of
+        if forgotten.fields[0] is types.String:
+            forgotten.fields = (types.String('utf-8'),) + forgotten.fields[1:]
+
+
+# kafka-python 2.0.2 classes that contradict the Kafka spec for a version we
+# implement; the spec encoder alone is the reference there.
+KAFKA_PYTHON_DEFECTS = {
+    'ProduceResponse_v8': 'RecordErrors/ErrorMessage nested at topic level instead of per partition',
+    'OffsetRequest_v4': 'CurrentLeaderEpoch written as int64, the spec says int32',
+    'OffsetRequest_v5': 'CurrentLeaderEpoch written as int64, the spec says int32',
+    'GroupCoordinatorResponse_v1': 'no ThrottleTimeMs, which the spec has from v1',
+    'DescribeGroupsResponse_v3': 'no AuthorizedOperations, which the spec has from v3',
+    'DescribeConfigsResponse_v1': 'writes the v0 IsDefault bool where v1 has the int8 ConfigSource',
+}
+
+# ------------------------------------------------------------ shared values
+
+UUID_A = bytes(range(0x01, 0x11))   # 0102...0f10
+UUID_B = bytes(range(0xa1, 0xb1))   # a1a2...afb0
+UUID_C = bytes(range(0x31, 0x41))
+UUID_D = bytes(range(0xd1, 0xe1))
+GROUP = 'grüppe-1'                  # non-ASCII: lengths count UTF-8 bytes
+BATCH = b'batch-0'                  # records are opaque to the message codecs
+
+
+def odd(v):
+    """Top-level nullable fields are non-null in odd versions and null in even ones."""
+    return v % 2 == 1
+
+
+def node_endpoints(e):
+    """Produce/Fetch NodeEndpoints (tagged)."""
+    for n in e.elems('node_endpoints', [(2, 'broker-2.kappa.local', 9092, 'rack-a'), (3, 'broker-3', 19092, None)]):
+        e.i32('node_id', n[0])
+        e.string('host', n[1])
+        e.i32('port', n[2])
+        e.nstring('rack', n[3])
+        e.tags()
+
+
+def leader_id_and_epoch(leader, epoch):
+    def write(e):
+        e.i32('leader_id', leader)
+        e.i32('leader_epoch', epoch)
+        e.tags()
+    return write
+
+
+# ------------------------------------------------------------ Produce (key 0)
+
+def kp_produce_request(v):
+    if v > 8:
+        return None
+    return kp('produce', f'ProduceRequest_v{v}')(
+        transactional_id='txn-ü' if odd(v) else None, required_acks=-1, timeout=1500,
+        topics=[('orders', [(0, BATCH), (7, None)]), ('clicks', [])])
+
+
+@message('produce_fetch', (3, 11), 9, kp_produce_request)
+def produce_request(e, v):
+    e.nstring('transactional_id', 'txn-ü' if odd(v) else None)   # 3+, nullable
+    e.i16('acks', -1)
+    e.i32('timeout_ms', 1500)
+    for t in e.elems('topic_data', ['orders', 'clicks']):
+        e.string('name', t)
+        for p in e.elems('partition_data', [(0, BATCH), (7, None)] if t == 'orders' else []):
+            e.i32('index', p[0])
+            e.records('records', p[1])                            # nullable
+            e.tags()
+        e.tags()
+    e.tags()
+
+
+def kp_produce_response(v):
+    if v > 8:
+        return None
+    parts = [(0, 0, 1000, 1700000000000, 10), (7, 6, -1, -1, -1)]
+    parts = [p if v >= 5 else p[:4] for p in parts]
+    return kp('produce', f'ProduceResponse_v{v}')(
+        topics=[('orders', parts), ('clicks', [])], throttle_time_ms=250)
+
+
+@message('produce_fetch', (3, 11), 9, kp_produce_response)
+def produce_response(e, v):
+    for t in e.elems('responses', ['orders', 'clicks']):
+        e.string('name', t)
+        for p in e.elems('partition_responses', [0, 7] if t == 'orders' else []):
+            first = p == 0
+            e.i32('index', p)
+            e.i16('error_code', 0 if first else 6)
+            e.i64('base_offset', 1000 if first else -1)
+            e.i64('log_append_time_ms', 1700000000000 if first else -1)   # 2+
+            if v >= 5:
+                e.i64('log_start_offset', 10 if first else -1)
+            if v >= 8:
+                for r in e.elems('record_errors', [(3, 'bad ü'), (4, None)] if first else []):
+                    e.i32('batch_index', r[0])
+                    e.nstring('batch_index_error_message', r[1])
+                    e.tags()
+                e.nstring('error_message', 'batch dropped' if first else None)
+            tagged = [(0, 'current_leader', leader_id_and_epoch(2, 9))] if v >= 10 and first else []
+            e.tags(*tagged)
+        e.tags()
+    e.i32('throttle_time_ms', 250)                                   # 1+
+    e.tags(*([(0, 'node_endpoints', node_endpoints)] if v >= 10 else []))
+
+
+# ------------------------------------------------------------ Fetch (key 1)
+
+def kp_fetch_request(v):
+    if v > 11:
+        return None
+    def part(p, leader_epoch, offset, log_start, max_bytes):
+        out = [p]
+        if v >= 9:
+            out.append(leader_epoch)
+        out.append(offset)
+        if v >= 5:
+            out.append(log_start)
+        return tuple(out + [max_bytes])
+    fields = dict(replica_id=3, max_wait_time=500, min_bytes=1, max_bytes=52428800, isolation_level=1,
+                  topics=[('orders', [part(0, 9, 1000, 10, 1048576), part(1, 9, 0, 0, 65536)]),
+                          ('clicks', [])])
+    if v >= 7:
+        fields.update(session_id=77, session_epoch=5,
+                      forgotten_topics_data=[('old-topic', [4, 5]), ('gone', [])])
+    if v >= 11:
+        fields.update(rack_id='rack-é')
+    return kp('fetch', f'FetchRequest_v{v}')(**fields)
+
+
+@message('produce_fetch', (4, 17), 12, kp_fetch_request)
+def fetch_request(e, v):
+    if v <= 14:
+        e.i32('replica_id', 3)
+    e.i32('max_wait_ms', 500)
+    e.i32('min_bytes', 1)
+    e.i32('max_bytes', 52428800)                     # 3+
+    e.i8('isolation_level', 1)                       # 4+
+    if v >= 7:
+        e.i32('session_id', 77)
+        e.i32('session_epoch', 5)
+    for t in e.elems('topics', [('orders', UUID_A), ('clicks', UUID_B)]):
+        if v <= 12:
+            e.string('topic', t[0])
+        else:
+            e.uuid('topic_id', t[1])
+        parts = [(0, 1000, 8, 10, 1048576, UUID_D), (1, 0, 7, 0, 65536, None)] if t[0] == 'orders' else []
+        for p in e.elems('partitions', parts):
+            e.i32('partition', p[0])
+            if v >= 9:
+                e.i32('current_leader_epoch', 9)
+            e.i64('fetch_offset', p[1])
+            if v >= 12:
+                e.i32('last_fetched_epoch', p[2])
+            if v >= 5:
+                e.i64('log_start_offset', p[3])
+            e.i32('partition_max_bytes', p[4])
+            e.tags(*([(0, 'replica_directory_id', lambda s, u=p[5]: s.uuid('replica_directory_id', u))]
+                     if v >= 17 and p[5] else []))
+        e.tags()
+    if v >= 7:
+        for f in e.elems('forgotten_topics_data', [('old-topic', UUID_C, [4, 5]), ('gone', UUID_B, [])]):
+            if v <= 12:
+                e.string('topic', f[0])
+            else:
+                e.uuid('topic_id', f[1])
+            e.int32s('partitions', f[2])
+            e.tags()
+    if v >= 11:
+        e.string('rack_id', 'rack-é')
+
+    def replica_state(s):
+        s.i32('replica_id', 3)
+        s.i64('replica_epoch', 42)
+        s.tags()
+    tagged = [(0, 'cluster_id', lambda s: s.nstring('cluster_id', 'kappa-cluster'))]   # 12+
+    if v >= 15:
+        tagged.append((1, 'replica_state', replica_state))
+    e.tags(*tagged)
+
+
+def kp_fetch_response(v):
+    if v > 11:
+        return None
+    def part(p, err, hw, lso, log_start, aborted, preferred, records):
+        out = [p, err, hw, lso]
+        if v >= 5:
+            out.append(log_start)
+        out.append(aborted)
+        if v >= 11:
+            out.append(preferred)
+        return tuple(out + [records])
+    parts = [part(0, 0, 1200, 1100, 10, [(4242, 1050), (4343, 1075)], 3, BATCH),
+             part(1, 1, -1, -1, -1, None, -1, None)]
+    fields = dict(throttle_time_ms=25, topics=[('orders', parts), ('clicks', [])])
+    if v >= 7:
+        fields.update(error_code=70, session_id=77)
+    return kp('fetch', f'FetchResponse_v{v}')(**fields)
+
+
+@message('produce_fetch', (4, 17), 12, kp_fetch_response)
+def fetch_response(e, v):
+    e.i32('throttle_time_ms', 25)                    # 1+
+    if v >= 7:
+        e.i16('error_code', 70)
+        e.i32('session_id', 77)
+    for t in e.elems('responses', [('orders', UUID_A), ('clicks', UUID_B)]):
+        if v <= 12:
+            e.string('topic', t[0])
+        else:
+            e.uuid('topic_id', t[1])
+        for p in e.elems('partitions', [0, 1] if t[0] == 'orders' else []):
+            first = p == 0
+            e.i32('partition_index', p)
+            e.i16('error_code', 0 if first else 1)
+            e.i64('high_watermark', 1200 if first else -1)
+            e.i64('last_stable_offset', 1100 if first else -1)    # 4+
+            if v >= 5:
+                e.i64('log_start_offset', 10 if first else -1)
+            aborted = [(4242, 1050), (4343, 1075)] if first else None
+            for a in e.elems('aborted_transactions', aborted, nullable=True):
+                e.i64('producer_id', a[0])
+                e.i64('first_offset', a[1])
+                e.tags()
+            if v >= 11:
+                e.i32('preferred_read_replica', 3 if first else -1)
+            e.records('records', BATCH if first else None)
+
+            def diverging_epoch(s):
+                s.i32('epoch', 7)
+                s.i64('end_offset', 990)
+                s.tags()
+
+            def snapshot_id(s):
+                s.i64('end_offset', 500)
+                s.i32('epoch', 6)
+                s.tags()
+            e.tags(*([(0, 'diverging_epoch', diverging_epoch),
+                      (1, 'current_leader', leader_id_and_epoch(2, 9)),
+                      (2, 'snapshot_id', snapshot_id)] if first and v >= 12 else []))
+        e.tags()
+    e.tags(*([(0, 'node_endpoints', node_endpoints)] if v >= 16 else []))
+
+
+# ------------------------------------------------------------ main
+
+HEADER = '''\
+// Generated by tests/protocol/vectors/gen_kafka_python_vectors.py; do not edit.
+// Reference encodings, field by field, of every version of the {family} messages.
+//
+// Non-flexible versions: int16 string lengths, int32 bytes and array lengths,
+// -1 for null.  Flexible versions: unsigned varint lengths holding N+1 (0 for
+// null), and every struct ends with its tagged fields: a count, then for each
+// field its tag, its size in bytes and its value.
+// clang-format off
+#pragma once
+
+#include <vector>
+
+#include "protocol/codec_test_util.h"
+
+namespace kappa::protocol::testing {{
+'''
+
+
+def vectors_for(m):
+    lo, hi = m['versions']
+    flex_from = m['flexible']
+    entries = []
+    for v in range(lo, hi + 1):
+        flex = flex_from is not None and v >= flex_from
+        e = Enc(flex)
+        m['encode'](e, v)
+        source = 'spec encoder'
+        obj = m['kafka_python'](v) if m['kafka_python'] else None
+        if obj is not None:
+            cls = type(obj).__name__
+            if cls in KAFKA_PYTHON_DEFECTS:
+                source += f' (kafka-python {cls} not used: {KAFKA_PYTHON_DEFECTS[cls]})'
+            else:
+                theirs = obj.encode()
+                if theirs != e.data():
+                    sys.exit(f'{m["name"]} v{v}: kafka-python {cls} disagrees with the spec encoder\n'
+                             f'  kafka-python: {theirs.hex()}\n  spec encoder: {e.data().hex()}')
+                source = f'kafka-python 2.0.2 {cls} (the spec encoder agrees)'
+        entries.append((v, source, e))
+    unknown = []
+    if flex_from is not None:
+        e = Enc(True, unknown_tags=True)
+        m['encode'](e, hi)
+        unknown.append((hi, f'spec encoder, an unknown tag {UNKNOWN_TAG} in every tagged-field section', e))
+    return entries, unknown
+
+
+def render(family):
+    out = HEADER.format(family=family).splitlines()
+    for m in MESSAGES:
+        if m['family'] != family:
+            continue
+        entries, unknown = vectors_for(m)
+        out.append('')
+        out += cxx_table(f'k{m["name"]}Vectors', entries)
+        out.append('')
+        out += cxx_table(f'k{m["name"]}UnknownTagVectors', unknown)
+    out += ['', '}  // namespace kappa::protocol::testing', '']
+    return '\n'.join(out)
+
+
+def main():
+    check = '--check' in sys.argv[1:]
+    stale = []
+    for family in dict.fromkeys(m['family'] for m in MESSAGES):
+        path = os.path.join(HERE, family + '.inc')
+        text = render(family)
+        old = open(path, encoding='utf-8').read() if os.path.exists(path) else None
+        if old == text:
+            continue
+        stale.append(path)
+        if not check:
+            with open(path, 'w', encoding='utf-8') as f:
+                f.write(text)
+    for path in stale:
+        print(('stale: ' if check else 'wrote ') + os.path.relpath(path), file=sys.stderr)
+    return 1 if check and stale else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
