@@ -81,6 +81,7 @@ std::error_code LogManager::load_dir(size_t dir_index) {
     const auto path = dir / name;
     if (is_delete_dir_name(name)) removed_dirs_.push_back(path);
     if (name.ends_with(kTempSuffix)) (void)fs_.remove(path);
+    if (config_.excluded_dirs.count(name)) continue;
     auto tp = TopicPartition::parse_dir_name(name);
     if (!tp || !fs_.is_directory(path)) continue;
     if (auto it = logs_.find(*tp); it != logs_.end()) {

@@ -25,6 +25,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -46,6 +47,9 @@ struct LogManagerConfig {
   // The config of a partition found on disk at startup; default_config if
   // unset.  (Topic configs live in the metadata log, not here.)
   std::function<LogConfig(const TopicPartition&)> config_for;
+  // Directory names under a log dir that are not partition logs even though
+  // they look like one (the KRaft-style metadata log, __cluster_metadata-0).
+  std::set<std::string> excluded_dirs;
 };
 
 // A flush the policy asks for.  Send only `task` to a worker thread; call
