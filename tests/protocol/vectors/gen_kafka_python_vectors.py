@@ -514,6 +514,283 @@ def fetch_response(e, v):
     e.tags(*([(0, 'node_endpoints', node_endpoints)] if v >= 16 else []))
 
 
+
+# ------------------------------------------------------------ ListOffsets (key 2)
+
+def kp_list_offsets_request(v):
+    if v > 5:
+        return None
+    parts = [(0, -1), (3, 1700000000000)] if v < 4 else [(0, 9, -1), (3, 9, 1700000000000)]
+    fields = dict(replica_id=-1, topics=[('orders', parts), ('clicks', [])])
+    if v >= 2:
+        fields.update(isolation_level=1)
+    return kp('offset', f'OffsetRequest_v{v}')(**fields)
+
+
+@message('offsets', (1, 9), 6, kp_list_offsets_request)
+def list_offsets_request(e, v):
+    e.i32('replica_id', -1)
+    if v >= 2:
+        e.i8('isolation_level', 1)
+    for t in e.elems('topics', ['orders', 'clicks']):
+        e.string('name', t)
+        for p in e.elems('partitions', [(0, -1), (3, 1700000000000)] if t == 'orders' else []):
+            e.i32('partition_index', p[0])
+            if v >= 4:
+                e.i32('current_leader_epoch', 9)
+            e.i64('timestamp', p[1])
+            e.tags()
+        e.tags()
+    e.tags()
+
+
+def kp_list_offsets_response(v):
+    if v > 5:
+        return None
+    parts = [(0, 0, -1, 1200, 9), (3, 6, 1700000000000, 1100, 8)]
+    parts = [p if v >= 4 else p[:4] for p in parts]
+    fields = dict(topics=[('orders', parts), ('clicks', [])])
+    if v >= 2:
+        fields.update(throttle_time_ms=10)
+    return kp('offset', f'OffsetResponse_v{v}')(**fields)
+
+
+@message('offsets', (1, 9), 6, kp_list_offsets_response)
+def list_offsets_response(e, v):
+    if v >= 2:
+        e.i32('throttle_time_ms', 10)
+    for t in e.elems('topics', ['orders', 'clicks']):
+        e.string('name', t)
+        parts = [(0, 0, -1, 1200, 9), (3, 6, 1700000000000, 1100, 8)] if t == 'orders' else []
+        for p in e.elems('partitions', parts):
+            e.i32('partition_index', p[0])
+            e.i16('error_code', p[1])
+            e.i64('timestamp', p[2])
+            e.i64('offset', p[3])
+            if v >= 4:
+                e.i32('leader_epoch', p[4])
+            e.tags()
+        e.tags()
+    e.tags()
+
+
+# ------------------------------------------------------------ OffsetCommit (key 8)
+
+def kp_offset_commit_request(v):
+    if v > 3:
+        return None
+    return kp('commit', f'OffsetCommitRequest_v{v}')(
+        consumer_group=GROUP, consumer_group_generation_id=12, consumer_id='consumer-1-4f2a',
+        retention_time=86400000,
+        topics=[('orders', [(0, 1200, 'meta-ü'), (1, 1300, None)]), ('clicks', [(4, 0, '')])])
+
+
+@message('offsets', (2, 9), 8, kp_offset_commit_request)
+def offset_commit_request(e, v):
+    e.string('group_id', GROUP)
+    e.i32('generation_id_or_member_epoch', 12)       # 1+
+    e.string('member_id', 'consumer-1-4f2a')         # 1+
+    if v >= 7:
+        e.nstring('group_instance_id', 'instance-1' if odd(v) else None)
+    if v <= 4:
+        e.i64('retention_time_ms', 86400000)         # 2-4
+    topics = [('orders', [(0, 1200, 9, 'meta-ü'), (1, 1300, 9, None)]), ('clicks', [(4, 0, -1, '')])]
+    for t in e.elems('topics', topics):
+        e.string('name', t[0])
+        for p in e.elems('partitions', t[1]):
+            e.i32('partition_index', p[0])
+            e.i64('committed_offset', p[1])
+            if v >= 6:
+                e.i32('committed_leader_epoch', p[2])
+            e.nstring('committed_metadata', p[3])
+            e.tags()
+        e.tags()
+    e.tags()
+
+
+def kp_offset_commit_response(v):
+    if v > 3:
+        return None
+    fields = dict(topics=[('orders', [(0, 0), (1, 27)]), ('clicks', [])])
+    if v >= 3:
+        fields.update(throttle_time_ms=40)
+    return kp('commit', f'OffsetCommitResponse_v{v}')(**fields)
+
+
+@message('offsets', (2, 9), 8, kp_offset_commit_response)
+def offset_commit_response(e, v):
+    if v >= 3:
+        e.i32('throttle_time_ms', 40)
+    for t in e.elems('topics', [('orders', [(0, 0), (1, 27)]), ('clicks', [])]):
+        e.string('name', t[0])
+        for p in e.elems('partitions', t[1]):
+            e.i32('partition_index', p[0])
+            e.i16('error_code', p[1])
+            e.tags()
+        e.tags()
+    e.tags()
+
+
+# ------------------------------------------------------------ OffsetFetch (key 9)
+
+def kp_offset_fetch_request(v):
+    if v > 3:
+        return None
+    topics = [('orders', [0, 1]), ('clicks', [])] if odd(v) else None
+    return kp('commit', f'OffsetFetchRequest_v{v}')(consumer_group=GROUP, topics=topics)
+
+
+@message('offsets', (1, 9), 6, kp_offset_fetch_request)
+def offset_fetch_request(e, v):
+    topics = [('orders', [0, 1]), ('clicks', [])]
+
+    def request_topics(name, items, nullable):
+        for t in e.elems(name, items, nullable):
+            e.string('name', t[0])
+            e.int32s('partition_indexes', t[1])
+            e.tags()
+    if v <= 7:
+        e.string('group_id', GROUP)
+        request_topics('topics', topics if odd(v) else None, nullable=v >= 2)   # nullable 2-7
+    else:
+        groups = [(GROUP, 'member-1', 5, topics), ('group-2', None, -1, None)]
+        for g in e.elems('groups', groups):
+            e.string('group_id', g[0])
+            if v >= 9:
+                e.nstring('member_id', g[1])
+                e.i32('member_epoch', g[2])
+            request_topics('topics', g[3], nullable=True)
+            e.tags()
+    if v >= 7:
+        e.bool('require_stable', True)
+    e.tags()
+
+
+def kp_offset_fetch_response(v):
+    if v > 3:
+        return None
+    fields = dict(topics=[('orders', [(0, 1200, 'meta-ü', 0), (1, -1, None, 0)]), ('clicks', [])])
+    if v >= 2:
+        fields.update(error_code=14)
+    if v >= 3:
+        fields.update(throttle_time_ms=50)
+    return kp('commit', f'OffsetFetchResponse_v{v}')(**fields)
+
+
+@message('offsets', (1, 9), 6, kp_offset_fetch_response)
+def offset_fetch_response(e, v):
+    if v >= 3:
+        e.i32('throttle_time_ms', 50)
+    topics = [('orders', [(0, 1200, 9, 'meta-ü', 0), (1, -1, -1, None, 0)]), ('clicks', [])]
+
+    def response_topics(name, items, with_epoch):
+        for t in e.elems(name, items):
+            e.string('name', t[0])
+            for p in e.elems('partitions', t[1]):
+                e.i32('partition_index', p[0])
+                e.i64('committed_offset', p[1])
+                if with_epoch:
+                    e.i32('committed_leader_epoch', p[2])
+                e.nstring('metadata', p[3])
+                e.i16('error_code', p[4])
+                e.tags()
+            e.tags()
+    if v <= 7:
+        response_topics('topics', topics, with_epoch=v >= 5)
+        if v >= 2:
+            e.i16('error_code', 14)
+    else:
+        for g in e.elems('groups', [(GROUP, topics, 0), ('group-2', [], 16)]):
+            e.string('group_id', g[0])
+            response_topics('topics', g[1], with_epoch=True)
+            e.i16('error_code', g[2])
+            e.tags()
+    e.tags()
+
+
+# ------------------------------------------------------------ DeleteRecords (key 21)
+
+@message('offsets', (0, 2), 2)
+def delete_records_request(e, v):
+    for t in e.elems('topics', [('orders', [(0, 1000), (1, -1)]), ('clicks', [])]):
+        e.string('name', t[0])
+        for p in e.elems('partitions', t[1]):
+            e.i32('partition_index', p[0])
+            e.i64('offset', p[1])
+            e.tags()
+        e.tags()
+    e.i32('timeout_ms', 30000)
+    e.tags()
+
+
+@message('offsets', (0, 2), 2)
+def delete_records_response(e, v):
+    e.i32('throttle_time_ms', 160)
+    for t in e.elems('topics', [('orders', [(0, 1000, 0), (1, -1, 1)]), ('clicks', [])]):
+        e.string('name', t[0])
+        for p in e.elems('partitions', t[1]):
+            e.i32('partition_index', p[0])
+            e.i64('low_watermark', p[1])
+            e.i16('error_code', p[2])
+            e.tags()
+        e.tags()
+    e.tags()
+
+
+# ------------------------------------------------------------ OffsetForLeaderEpoch (key 23)
+
+@message('offsets', (2, 4), 4)
+def offset_for_leader_epoch_request(e, v):
+    if v >= 3:
+        e.i32('replica_id', -1)
+    for t in e.elems('topics', [('orders', [(0, 9, 8), (1, 9, 7)]), ('clicks', [])]):
+        e.string('topic', t[0])
+        for p in e.elems('partitions', t[1]):
+            e.i32('partition', p[0])
+            e.i32('current_leader_epoch', p[1])      # 2+
+            e.i32('leader_epoch', p[2])
+            e.tags()
+        e.tags()
+    e.tags()
+
+
+@message('offsets', (2, 4), 4)
+def offset_for_leader_epoch_response(e, v):
+    e.i32('throttle_time_ms', 180)                   # 2+
+    for t in e.elems('topics', [('orders', [(0, 0, 8, 1000), (74, 1, -1, -1)]), ('clicks', [])]):
+        e.string('topic', t[0])
+        for p in e.elems('partitions', t[1]):
+            e.i16('error_code', p[0])
+            e.i32('partition', p[1])
+            e.i32('leader_epoch', p[2])              # 1+
+            e.i64('end_offset', p[3])
+            e.tags()
+        e.tags()
+    e.tags()
+
+
+# ------------------------------------------------------------ OffsetDelete (key 47)
+
+@message('offsets', (0, 0), None)
+def offset_delete_request(e, v):
+    e.string('group_id', GROUP)
+    for t in e.elems('topics', [('orders', [0, 1]), ('clicks', [])]):
+        e.string('name', t[0])
+        for p in e.elems('partitions', t[1]):
+            e.i32('partition_index', p)
+
+
+@message('offsets', (0, 0), None)
+def offset_delete_response(e, v):
+    e.i16('error_code', 0)
+    e.i32('throttle_time_ms', 240)
+    for t in e.elems('topics', [('orders', [(0, 0), (1, 86)]), ('clicks', [])]):
+        e.string('name', t[0])
+        for p in e.elems('partitions', t[1]):
+            e.i32('partition_index', p[0])
+            e.i16('error_code', p[1])
+
+
 # ------------------------------------------------------------ main
 
 HEADER = '''\
