@@ -195,7 +195,7 @@ class Enc:
         for tag, name, write in fields:
             sub = Enc(True, self.unknown_tags, self.depth + 1)
             write(sub)
-            self.put([uvarint(tag), uvarint(sub.size)], f'tag {tag} ({name}), {sub.size} bytes')
+            self.put([uvarint(tag), uvarint(sub.size)], f'tag {tag} ({name}), {sub.size} byte{"" if sub.size == 1 else "s"}')
             self.lines += sub.lines
             self.size += sub.size
         if self.unknown_tags:
@@ -789,6 +789,251 @@ def offset_delete_response(e, v):
         for p in e.elems('partitions', t[1]):
             e.i32('partition_index', p[0])
             e.i16('error_code', p[1])
+
+
+
+# ------------------------------------------------------------ Metadata (key 3)
+
+def kp_metadata_request(v):
+    if v > 5:
+        return None
+    fields = dict(topics=None if odd(v) else ['orders', 'clicks'])
+    if v >= 4:
+        fields.update(allow_auto_topic_creation=False)
+    return kp('metadata', f'MetadataRequest_v{v}')(**fields)
+
+
+@message('metadata', (0, 12), 9, kp_metadata_request)
+def metadata_request(e, v):
+    # Null (all topics) in odd versions; v0 has no null.  From v10 a topic may
+    # be given by id alone, with a null name.
+    topics = None if odd(v) else [(UUID_A, 'orders'), (UUID_B, 'clicks' if v < 10 else None)]
+    for t in e.elems('topics', topics, nullable=v >= 1):
+        if v >= 10:
+            e.uuid('topic_id', t[0])
+        e.nstring('name', t[1])                      # nullable 10+
+        e.tags()
+    if v >= 4:
+        e.bool('allow_auto_topic_creation', False)
+    if 8 <= v <= 10:
+        e.bool('include_cluster_authorized_operations', True)
+    if v >= 8:
+        e.bool('include_topic_authorized_operations', True)
+    e.tags()
+
+
+METADATA_BROKERS = [(1, 'broker-1.kappa.local', 9092, 'rack-ü'), (2, '10.0.0.2', 9093, None)]
+
+
+def metadata_partitions(v):
+    """(error, index, leader, epoch, replicas, isr, offline)"""
+    return [(0, 0, 1, 5, [1, 2], [1, 2], []), (9, 1, 2, 6, [2, 1], [2], [1])]
+
+
+def kp_metadata_response(v):
+    if v > 5:
+        return None
+    brokers = [b[:3] if v == 0 else b for b in METADATA_BROKERS]
+    def parts():
+        out = []
+        for p in metadata_partitions(v):
+            row = (p[0], p[1], p[2], p[4], p[5]) + ((p[6],) if v >= 5 else ())
+            out.append(row)
+        return out
+    if v == 0:
+        topics = [(0, 'orders', parts()), (0, '__consumer_offsets', [])]
+    else:
+        topics = [(0, 'orders', False, parts()), (0, '__consumer_offsets', True, [])]
+    fields = dict(brokers=brokers, topics=topics)
+    if v >= 1:
+        fields.update(controller_id=1)
+    if v >= 2:
+        fields.update(cluster_id='kappa-cluster' if odd(v) else None)
+    if v >= 3:
+        fields.update(throttle_time_ms=30)
+    return kp('metadata', f'MetadataResponse_v{v}')(**fields)
+
+
+@message('metadata', (0, 12), 9, kp_metadata_response)
+def metadata_response(e, v):
+    if v >= 3:
+        e.i32('throttle_time_ms', 30)
+    for b in e.elems('brokers', METADATA_BROKERS):
+        e.i32('node_id', b[0])
+        e.string('host', b[1])
+        e.i32('port', b[2])
+        if v >= 1:
+            e.nstring('rack', b[3])
+        e.tags()
+    if v >= 2:
+        e.nstring('cluster_id', 'kappa-cluster' if odd(v) else None)
+    if v >= 1:
+        e.i32('controller_id', 1)
+    # The second topic has a null name in v12 (a topic asked for by id that does not exist).
+    topics = [(0, 'orders', UUID_A, False, metadata_partitions(v), 3576),
+              (0, '__consumer_offsets' if v < 12 else None, UUID_B, True, [], -2147483648)]
+    for t in e.elems('topics', topics):
+        e.i16('error_code', t[0])
+        e.nstring('name', t[1])                      # nullable 12+
+        if v >= 10:
+            e.uuid('topic_id', t[2])
+        if v >= 1:
+            e.bool('is_internal', t[3])
+        for p in e.elems('partitions', t[4]):
+            e.i16('error_code', p[0])
+            e.i32('partition_index', p[1])
+            e.i32('leader_id', p[2])
+            if v >= 7:
+                e.i32('leader_epoch', p[3])
+            e.int32s('replica_nodes', p[4])
+            e.int32s('isr_nodes', p[5])
+            if v >= 5:
+                e.int32s('offline_replicas', p[6])
+            e.tags()
+        if v >= 8:
+            e.i32('topic_authorized_operations', t[5])
+        e.tags()
+    if 8 <= v <= 10:
+        e.i32('cluster_authorized_operations', 2040)
+    e.tags()
+
+
+# ------------------------------------------------------------ FindCoordinator (key 10)
+
+def kp_find_coordinator_request(v):
+    if v == 0:
+        return kp('commit', 'GroupCoordinatorRequest_v0')(consumer_group=GROUP)
+    if v == 1:
+        return kp('commit', 'GroupCoordinatorRequest_v1')(coordinator_key=GROUP, coordinator_type=1)
+    return None
+
+
+@message('metadata', (0, 6), 3, kp_find_coordinator_request)
+def find_coordinator_request(e, v):
+    if v <= 3:
+        e.string('key', GROUP)
+    if v >= 1:
+        e.i8('key_type', 1)
+    if v >= 4:
+        e.strings('coordinator_keys', [GROUP, 'group-2'])
+    e.tags()
+
+
+def kp_find_coordinator_response(v):
+    if v == 0:
+        return kp('commit', 'GroupCoordinatorResponse_v0')(
+            error_code=15, coordinator_id=2, host='broker-2.kappa.local', port=9092)
+    if v == 1:
+        return kp('commit', 'GroupCoordinatorResponse_v1')(
+            error_code=15, error_message='not available', coordinator_id=2, host='broker-2.kappa.local', port=9092)
+    return None
+
+
+@message('metadata', (0, 6), 3, kp_find_coordinator_response)
+def find_coordinator_response(e, v):
+    if v >= 1:
+        e.i32('throttle_time_ms', 60)
+    if v <= 3:
+        e.i16('error_code', 15)
+        if v >= 1:
+            e.nstring('error_message', 'not available' if odd(v) else None)
+        e.i32('node_id', 2)
+        e.string('host', 'broker-2.kappa.local')
+        e.i32('port', 9092)
+    else:
+        coordinators = [(GROUP, 2, 'broker-2', 9092, 0, None),
+                        ('group-2', -1, '', -1, 15, 'coordinator not available')]
+        for c in e.elems('coordinators', coordinators):
+            e.string('key', c[0])
+            e.i32('node_id', c[1])
+            e.string('host', c[2])
+            e.i32('port', c[3])
+            e.i16('error_code', c[4])
+            e.nstring('error_message', c[5])
+            e.tags()
+    e.tags()
+
+
+# ------------------------------------------------------------ ApiVersions (key 18)
+
+def kp_api_versions_request(v):
+    return kp('admin', f'ApiVersionRequest_v{v}')() if v <= 2 else None
+
+
+@message('metadata', (0, 4), 3, kp_api_versions_request)
+def api_versions_request(e, v):
+    if v >= 3:
+        e.string('client_software_name', 'kappa-test')
+        e.string('client_software_version', '1.0.0')
+    e.tags()
+
+
+def kp_api_versions_response(v):
+    if v > 2:
+        return None
+    fields = dict(error_code=0, api_versions=[(0, 0, 11), (18, 0, 4)])
+    if v >= 1:
+        fields.update(throttle_time_ms=130)
+    return kp('admin', f'ApiVersionResponse_v{v}')(**fields)
+
+
+@message('metadata', (0, 4), 3, kp_api_versions_response)
+def api_versions_response(e, v):
+    e.i16('error_code', 0)
+    for k in e.elems('api_keys', [(0, 0, 11), (18, 0, 4)]):
+        e.i16('api_key', k[0])
+        e.i16('min_version', k[1])
+        e.i16('max_version', k[2])
+        e.tags()
+    if v >= 1:
+        e.i32('throttle_time_ms', 130)
+
+    def supported(s):
+        for f in s.elems('supported_features', [('metadata.version', 1, 21), ('kraft.version', 0, 1)]):
+            s.string('name', f[0])
+            s.i16('min_version', f[1])
+            s.i16('max_version', f[2])
+            s.tags()
+
+    def finalized(s):
+        for f in s.elems('finalized_features', [('metadata.version', 21, 21), ('kraft.version', 0, 0)]):
+            s.string('name', f[0])
+            s.i16('max_version_level', f[1])
+            s.i16('min_version_level', f[2])
+            s.tags()
+    e.tags((0, 'supported_features', supported),
+           (1, 'finalized_features_epoch', lambda s: s.i64('finalized_features_epoch', 42)),
+           (2, 'finalized_features', finalized),
+           (3, 'zk_migration_ready', lambda s: s.bool('zk_migration_ready', True)))
+
+
+# ------------------------------------------------------------ DescribeCluster (key 60)
+
+@message('metadata', (0, 1), 0)
+def describe_cluster_request(e, v):
+    e.bool('include_cluster_authorized_operations', True)
+    if v >= 1:
+        e.i8('endpoint_type', 2)
+    e.tags()
+
+
+@message('metadata', (0, 1), 0)
+def describe_cluster_response(e, v):
+    e.i32('throttle_time_ms', 250)
+    e.i16('error_code', 0)
+    e.nstring('error_message', 'dëscribed' if odd(v) else None)
+    if v >= 1:
+        e.i8('endpoint_type', 2)
+    e.string('cluster_id', 'Mk3OEYBSD34fcwNTJENDM2Qk')
+    e.i32('controller_id', 1)
+    for b in e.elems('brokers', [(1, 'broker-1', 9092, 'rack-a'), (2, 'broker-2', 9093, None)]):
+        e.i32('broker_id', b[0])
+        e.string('host', b[1])
+        e.i32('port', b[2])
+        e.nstring('rack', b[3])
+        e.tags()
+    e.i32('cluster_authorized_operations', 2040)
+    e.tags()
 
 
 # ------------------------------------------------------------ main
