@@ -1036,6 +1036,437 @@ def describe_cluster_response(e, v):
     e.tags()
 
 
+
+# ------------------------------------------------------------ JoinGroup (key 11)
+
+JOIN_PROTOCOLS = [('range', b'\x00\x01\x02'), ('cooperative-sticky', b'')]
+
+
+def kp_join_group_request(v):
+    if v > 2:
+        return None
+    fields = dict(group=GROUP, session_timeout=45000, member_id='', protocol_type='consumer',
+                  group_protocols=JOIN_PROTOCOLS)
+    if v >= 1:
+        fields.update(rebalance_timeout=300000)
+    return kp('group', f'JoinGroupRequest_v{v}')(**fields)
+
+
+@message('groups', (0, 9), 6, kp_join_group_request)
+def join_group_request(e, v):
+    e.string('group_id', GROUP)
+    e.i32('session_timeout_ms', 45000)
+    if v >= 1:
+        e.i32('rebalance_timeout_ms', 300000)
+    e.string('member_id', '')                        # empty: a member joining for the first time
+    if v >= 5:
+        e.nstring('group_instance_id', 'instance-1' if odd(v) else None)
+    e.string('protocol_type', 'consumer')
+    for p in e.elems('protocols', JOIN_PROTOCOLS):
+        e.string('name', p[0])
+        e.bytes('metadata', p[1])
+        e.tags()
+    if v >= 8:
+        e.nstring('reason', 'rebalance ü' if odd(v) else None)
+    e.tags()
+
+
+JOIN_MEMBERS = [('member-1', 'instance-1', b'\x00\x01\x02'), ('member-2-ü', None, b'')]
+
+
+def kp_join_group_response(v):
+    if v > 2:
+        return None
+    fields = dict(error_code=0, generation_id=3, group_protocol='range', leader_id='member-1',
+                  member_id='member-1', members=[(m[0], m[2]) for m in JOIN_MEMBERS])
+    if v >= 2:
+        fields.update(throttle_time_ms=70)
+    return kp('group', f'JoinGroupResponse_v{v}')(**fields)
+
+
+@message('groups', (0, 9), 6, kp_join_group_response)
+def join_group_response(e, v):
+    if v >= 2:
+        e.i32('throttle_time_ms', 70)
+    e.i16('error_code', 0)
+    e.i32('generation_id', 3)
+    # ProtocolType (7+) and ProtocolName (nullable from 7) are null in even versions from 7.
+    null_protocol = v >= 7 and not odd(v)
+    if v >= 7:
+        e.nstring('protocol_type', None if null_protocol else 'consumer')
+    e.nstring('protocol_name', None if null_protocol else 'range')
+    e.string('leader', 'member-1')
+    if v >= 9:
+        e.bool('skip_assignment', True)
+    e.string('member_id', 'member-1')
+    for m in e.elems('members', JOIN_MEMBERS):
+        e.string('member_id', m[0])
+        if v >= 5:
+            e.nstring('group_instance_id', m[1])
+        e.bytes('metadata', m[2])
+        e.tags()
+    e.tags()
+
+
+# ------------------------------------------------------------ Heartbeat (key 12)
+
+def kp_heartbeat_request(v):
+    if v > 1:
+        return None
+    return kp('group', f'HeartbeatRequest_v{v}')(group=GROUP, generation_id=3, member_id='member-1')
+
+
+@message('groups', (0, 4), 4, kp_heartbeat_request)
+def heartbeat_request(e, v):
+    e.string('group_id', GROUP)
+    e.i32('generation_id', 3)
+    e.string('member_id', 'member-1')
+    if v >= 3:
+        e.nstring('group_instance_id', 'instance-1' if odd(v) else None)
+    e.tags()
+
+
+def kp_heartbeat_response(v):
+    if v == 0:
+        return kp('group', 'HeartbeatResponse_v0')(error_code=27)
+    if v == 1:
+        return kp('group', 'HeartbeatResponse_v1')(throttle_time_ms=80, error_code=27)
+    return None
+
+
+@message('groups', (0, 4), 4, kp_heartbeat_response)
+def heartbeat_response(e, v):
+    if v >= 1:
+        e.i32('throttle_time_ms', 80)
+    e.i16('error_code', 27)
+    e.tags()
+
+
+# ------------------------------------------------------------ LeaveGroup (key 13)
+
+def kp_leave_group_request(v):
+    if v > 1:
+        return None
+    return kp('group', f'LeaveGroupRequest_v{v}')(group=GROUP, member_id='member-1')
+
+
+@message('groups', (0, 5), 4, kp_leave_group_request)
+def leave_group_request(e, v):
+    e.string('group_id', GROUP)
+    if v <= 2:
+        e.string('member_id', 'member-1')
+    else:
+        for m in e.elems('members', [('member-1', 'instance-1', 'shutting down ü'), ('member-2', None, None)]):
+            e.string('member_id', m[0])
+            e.nstring('group_instance_id', m[1])
+            if v >= 5:
+                e.nstring('reason', m[2])
+            e.tags()
+    e.tags()
+
+
+def kp_leave_group_response(v):
+    if v == 0:
+        return kp('group', 'LeaveGroupResponse_v0')(error_code=0)
+    if v == 1:
+        return kp('group', 'LeaveGroupResponse_v1')(throttle_time_ms=90, error_code=0)
+    return None
+
+
+@message('groups', (0, 5), 4, kp_leave_group_response)
+def leave_group_response(e, v):
+    if v >= 1:
+        e.i32('throttle_time_ms', 90)
+    e.i16('error_code', 0)
+    if v >= 3:
+        for m in e.elems('members', [('member-1', 'instance-1', 0), ('member-2', None, 25)]):
+            e.string('member_id', m[0])
+            e.nstring('group_instance_id', m[1])
+            e.i16('error_code', m[2])
+            e.tags()
+    e.tags()
+
+
+# ------------------------------------------------------------ SyncGroup (key 14)
+
+SYNC_ASSIGNMENTS = [('member-1', b'\x00\x01\xaa'), ('member-2', b'')]
+
+
+def kp_sync_group_request(v):
+    if v > 1:
+        return None
+    return kp('group', f'SyncGroupRequest_v{v}')(group=GROUP, generation_id=3, member_id='member-1',
+                                                  group_assignment=SYNC_ASSIGNMENTS)
+
+
+@message('groups', (0, 5), 4, kp_sync_group_request)
+def sync_group_request(e, v):
+    e.string('group_id', GROUP)
+    e.i32('generation_id', 3)
+    e.string('member_id', 'member-1')
+    if v >= 3:
+        e.nstring('group_instance_id', 'instance-1' if odd(v) else None)
+    if v >= 5:
+        e.nstring('protocol_type', 'consumer')
+        e.nstring('protocol_name', None)
+    for a in e.elems('assignments', SYNC_ASSIGNMENTS):
+        e.string('member_id', a[0])
+        e.bytes('assignment', a[1])
+        e.tags()
+    e.tags()
+
+
+def kp_sync_group_response(v):
+    if v == 0:
+        return kp('group', 'SyncGroupResponse_v0')(error_code=0, member_assignment=b'\x00\x01\xff')
+    if v == 1:
+        return kp('group', 'SyncGroupResponse_v1')(throttle_time_ms=100, error_code=0,
+                                                   member_assignment=b'\x00\x01\xff')
+    return None
+
+
+@message('groups', (0, 5), 4, kp_sync_group_response)
+def sync_group_response(e, v):
+    if v >= 1:
+        e.i32('throttle_time_ms', 100)
+    e.i16('error_code', 0)
+    if v >= 5:
+        e.nstring('protocol_type', 'consumer')
+        e.nstring('protocol_name', 'range')
+    e.bytes('assignment', b'\x00\x01\xff')
+    e.tags()
+
+
+# ------------------------------------------------------------ DescribeGroups (key 15)
+
+def kp_describe_groups_request(v):
+    if v > 3:
+        return None
+    fields = dict(groups=[GROUP, 'group-2'])
+    if v >= 3:
+        fields.update(include_authorized_operations=True)
+    return kp('admin', f'DescribeGroupsRequest_v{v}')(**fields)
+
+
+@message('groups', (0, 5), 5, kp_describe_groups_request)
+def describe_groups_request(e, v):
+    e.strings('groups', [GROUP, 'group-2'])
+    if v >= 3:
+        e.bool('include_authorized_operations', True)
+    e.tags()
+
+
+DESCRIBED_MEMBERS = [('member-1', 'instance-1', 'client-ü', '/10.0.0.1', b'\x00\x01', b'\x00\x02'),
+                     ('member-2', None, '', '/10.0.0.2', b'', b'')]
+DESCRIBED_GROUPS = [(0, GROUP, 'Stable', 'consumer', 'range', DESCRIBED_MEMBERS, 2040),
+                    (69, 'group-2', 'Dead', '', '', [], -2147483648)]
+
+
+def kp_describe_groups_response(v):
+    if v > 3:
+        return None
+    groups = [g[:5] + ([(m[0], m[2], m[3], m[4], m[5]) for m in g[5]],) for g in DESCRIBED_GROUPS]
+    fields = dict(groups=groups)
+    if v >= 1:
+        fields.update(throttle_time_ms=110)
+    return kp('admin', f'DescribeGroupsResponse_v{v}')(**fields)
+
+
+@message('groups', (0, 5), 5, kp_describe_groups_response)
+def describe_groups_response(e, v):
+    if v >= 1:
+        e.i32('throttle_time_ms', 110)
+    for g in e.elems('groups', DESCRIBED_GROUPS):
+        e.i16('error_code', g[0])
+        e.string('group_id', g[1])
+        e.string('group_state', g[2])
+        e.string('protocol_type', g[3])
+        e.string('protocol_data', g[4])
+        for m in e.elems('members', g[5]):
+            e.string('member_id', m[0])
+            if v >= 4:
+                e.nstring('group_instance_id', m[1])
+            e.string('client_id', m[2])
+            e.string('client_host', m[3])
+            e.bytes('member_metadata', m[4])
+            e.bytes('member_assignment', m[5])
+            e.tags()
+        if v >= 3:
+            e.i32('authorized_operations', g[6])
+        e.tags()
+    e.tags()
+
+
+# ------------------------------------------------------------ ListGroups (key 16)
+
+def kp_list_groups_request(v):
+    return kp('admin', f'ListGroupsRequest_v{v}')() if v <= 2 else None
+
+
+@message('groups', (0, 5), 3, kp_list_groups_request)
+def list_groups_request(e, v):
+    if v >= 4:
+        e.strings('states_filter', ['Stable', 'Empty'])
+    if v >= 5:
+        e.strings('types_filter', ['consumer', 'classic'])
+    e.tags()
+
+
+LISTED_GROUPS = [(GROUP, 'consumer', 'Stable', 'classic'), ('group-2', '', 'Empty', 'consumer')]
+
+
+def kp_list_groups_response(v):
+    if v > 2:
+        return None
+    fields = dict(error_code=0, groups=[g[:2] for g in LISTED_GROUPS])
+    if v >= 1:
+        fields.update(throttle_time_ms=120)
+    return kp('admin', f'ListGroupsResponse_v{v}')(**fields)
+
+
+@message('groups', (0, 5), 3, kp_list_groups_response)
+def list_groups_response(e, v):
+    if v >= 1:
+        e.i32('throttle_time_ms', 120)
+    e.i16('error_code', 0)
+    for g in e.elems('groups', LISTED_GROUPS):
+        e.string('group_id', g[0])
+        e.string('protocol_type', g[1])
+        if v >= 4:
+            e.string('group_state', g[2])
+        if v >= 5:
+            e.string('group_type', g[3])
+        e.tags()
+    e.tags()
+
+
+# ------------------------------------------------------------ DeleteGroups (key 42)
+
+def kp_delete_groups_request(v):
+    if v > 1:
+        return None
+    return kp('admin', f'DeleteGroupsRequest_v{v}')(groups_names=[GROUP, 'group-2'])
+
+
+@message('groups', (0, 2), 2, kp_delete_groups_request)
+def delete_groups_request(e, v):
+    e.strings('groups_names', [GROUP, 'group-2'])
+    e.tags()
+
+
+def kp_delete_groups_response(v):
+    if v > 1:
+        return None
+    return kp('admin', f'DeleteGroupsResponse_v{v}')(throttle_time_ms=230, results=[(GROUP, 0), ('group-2', 68)])
+
+
+@message('groups', (0, 2), 2, kp_delete_groups_response)
+def delete_groups_response(e, v):
+    e.i32('throttle_time_ms', 230)
+    for r in e.elems('results', [(GROUP, 0), ('group-2', 68)]):
+        e.string('group_id', r[0])
+        e.i16('error_code', r[1])
+        e.tags()
+    e.tags()
+
+
+# ------------------------------------------------------------ ConsumerGroupHeartbeat (key 68)
+
+def topic_partitions(e, name, items, nullable=False):
+    """[]TopicPartitions of ConsumerGroupHeartbeat: (topic id, partitions)."""
+    for t in e.elems(name, items, nullable):
+        e.uuid('topic_id', t[0])
+        e.int32s('partitions', t[1])
+        e.tags()
+
+
+@message('groups', (0, 1), 0)
+def consumer_group_heartbeat_request(e, v):
+    # Odd versions set InstanceId and SubscribedTopicRegex; even ones set the
+    # other nullable fields, so each version has nulls and values.
+    e.string('group_id', GROUP)
+    e.string('member_id', 'member-1')
+    e.i32('member_epoch', 5)
+    e.nstring('instance_id', 'instance-1' if odd(v) else None)
+    e.nstring('rack_id', None if odd(v) else 'rack-a')
+    e.i32('rebalance_timeout_ms', 300000)
+    e.strings('subscribed_topic_names', None if odd(v) else ['orders', 'clicks'], nullable=True)
+    if v >= 1:
+        e.nstring('subscribed_topic_regex', 'ord.*' if odd(v) else None)
+    e.nstring('server_assignor', None if odd(v) else 'uniform')
+    topic_partitions(e, 'topic_partitions', None if odd(v) else [(UUID_A, [0, 1]), (UUID_B, [])], nullable=True)
+    e.tags()
+
+
+@message('groups', (0, 1), 0)
+def consumer_group_heartbeat_response(e, v):
+    e.i32('throttle_time_ms', 260)
+    e.i16('error_code', 0)
+    e.nstring('error_message', 'fenced ü' if odd(v) else None)
+    e.nstring('member_id', None if odd(v) else 'member-1')
+    e.i32('member_epoch', 6)
+    e.i32('heartbeat_interval_ms', 5000)
+    if e.present('assignment', None if odd(v) else 'present'):
+        e.depth += 1
+        topic_partitions(e, 'topic_partitions', [(UUID_A, [0, 1]), (UUID_B, [])])
+        e.tags()
+        e.depth -= 1
+    e.tags()
+
+
+# ------------------------------------------------------------ ConsumerGroupDescribe (key 69)
+
+@message('groups', (0, 0), 0)
+def consumer_group_describe_request(e, v):
+    e.strings('group_ids', [GROUP, 'group-2'])
+    e.bool('include_authorized_operations', True)
+    e.tags()
+
+
+@message('groups', (0, 0), 0)
+def consumer_group_describe_response(e, v):
+    def assignment(name, topics):
+        e.note(f'{name} (a struct)')
+        e.depth += 1
+        for t in e.elems('topic_partitions', topics):
+            e.uuid('topic_id', t[0])
+            e.string('topic_name', t[1])
+            e.int32s('partitions', t[2])
+            e.tags()
+        e.tags()
+        e.depth -= 1
+
+    e.i32('throttle_time_ms', 270)
+    members = [('member-1', 'instance-1', 'rack-a', 7, 'client-ü', '/10.0.0.1', ['orders', 'clicks'], 'ord.*',
+                [(UUID_A, 'orders', [0, 1]), (UUID_B, 'clicks', [])], [(UUID_A, 'orders', [0])]),
+               ('member-2', None, None, 6, '', '/10.0.0.2', [], None, [], [])]
+    groups = [(0, None, GROUP, 'Stable', 7, 7, 'uniform', members, 2040),
+              (69, 'group not found', 'group-2', 'Dead', 0, 0, '', [], -2147483648)]
+    for g in e.elems('groups', groups):
+        e.i16('error_code', g[0])
+        e.nstring('error_message', g[1])
+        e.string('group_id', g[2])
+        e.string('group_state', g[3])
+        e.i32('group_epoch', g[4])
+        e.i32('assignment_epoch', g[5])
+        e.string('assignor_name', g[6])
+        for m in e.elems('members', g[7]):
+            e.string('member_id', m[0])
+            e.nstring('instance_id', m[1])
+            e.nstring('rack_id', m[2])
+            e.i32('member_epoch', m[3])
+            e.string('client_id', m[4])
+            e.string('client_host', m[5])
+            e.strings('subscribed_topic_names', m[6])
+            e.nstring('subscribed_topic_regex', m[7])
+            assignment('assignment', m[8])
+            assignment('target_assignment', m[9])
+            e.tags()
+        e.i32('authorized_operations', g[8])
+        e.tags()
+    e.tags()
+
+
 # ------------------------------------------------------------ main
 
 HEADER = '''\
