@@ -1467,6 +1467,464 @@ def consumer_group_describe_response(e, v):
     e.tags()
 
 
+
+# ------------------------------------------------------------ CreateTopics (key 19)
+
+CREATE_TOPICS = [('orders', -1, -1, [(0, [1, 2]), (1, [2, 3])], [('cleanup.policy', 'compact'), ('retention.ms', None)]),
+                 ('clicks', 3, 2, [], [])]
+
+
+def kp_create_topics_request(v):
+    if v > 3:
+        return None
+    return kp('admin', f'CreateTopicsRequest_v{v}')(create_topic_requests=CREATE_TOPICS, timeout=30000,
+                                                     validate_only=True)
+
+
+@message('admin', (2, 7), 5, kp_create_topics_request)
+def create_topics_request(e, v):
+    for t in e.elems('topics', CREATE_TOPICS):
+        e.string('name', t[0])
+        e.i32('num_partitions', t[1])
+        e.i16('replication_factor', t[2])
+        for a in e.elems('assignments', t[3]):
+            e.i32('partition_index', a[0])
+            e.int32s('broker_ids', a[1])
+            e.tags()
+        for c in e.elems('configs', t[4]):
+            e.string('name', c[0])
+            e.nstring('value', c[1])
+            e.tags()
+        e.tags()
+    e.i32('timeout_ms', 30000)
+    e.bool('validate_only', True)                    # 1+
+    e.tags()
+
+
+def kp_create_topics_response(v):
+    if v > 3:
+        return None
+    return kp('admin', f'CreateTopicsResponse_v{v}')(
+        throttle_time_ms=140, topic_errors=[('orders', 0, None), ('bad topic', 17, 'invalid chars ü')])
+
+
+@message('admin', (2, 7), 5, kp_create_topics_response)
+def create_topics_response(e, v):
+    e.i32('throttle_time_ms', 140)                   # 2+
+    configs = [('cleanup.policy', 'compact', False, 1, False), ('sasl.secret', None, True, 5, True)]
+    topics = [('orders', UUID_A, 0, None, 29, 2, 3, configs),
+              ('bad topic', bytes(16), 17, 'invalid chars ü', 0, -1, -1, None)]
+    for t in e.elems('topics', topics):
+        e.string('name', t[0])
+        if v >= 7:
+            e.uuid('topic_id', t[1])
+        e.i16('error_code', t[2])
+        e.nstring('error_message', t[3])             # 1+
+        if v >= 5:
+            e.i32('num_partitions', t[5])
+            e.i16('replication_factor', t[6])
+            for c in e.elems('configs', t[7], nullable=True):
+                e.string('name', c[0])
+                e.nstring('value', c[1])
+                e.bool('read_only', c[2])
+                e.i8('config_source', c[3])
+                e.bool('is_sensitive', c[4])
+                e.tags()
+        e.tags(*([(0, 'topic_config_error_code', lambda s, x=t[4]: s.i16('topic_config_error_code', x))]
+                 if t[4] != 0 else []))
+    e.tags()
+
+
+# ------------------------------------------------------------ DeleteTopics (key 20)
+
+def kp_delete_topics_request(v):
+    if v > 3:
+        return None
+    return kp('admin', f'DeleteTopicsRequest_v{v}')(topics=['orders', 'clicks'], timeout=30000)
+
+
+@message('admin', (1, 6), 4, kp_delete_topics_request)
+def delete_topics_request(e, v):
+    if v >= 6:
+        for t in e.elems('topics', [('orders', UUID_A), (None, UUID_B)]):
+            e.nstring('name', t[0])
+            e.uuid('topic_id', t[1])
+            e.tags()
+    else:
+        e.strings('topic_names', ['orders', 'clicks'])
+    e.i32('timeout_ms', 30000)
+    e.tags()
+
+
+def kp_delete_topics_response(v):
+    if v > 3:
+        return None
+    return kp('admin', f'DeleteTopicsResponse_v{v}')(throttle_time_ms=150,
+                                                      topic_error_codes=[('orders', 0), ('clicks', 3)])
+
+
+@message('admin', (1, 6), 4, kp_delete_topics_response)
+def delete_topics_response(e, v):
+    e.i32('throttle_time_ms', 150)                   # 1+
+    # The second topic was asked for by id; its name is null from v6.
+    results = [('orders', UUID_A, 0, None), ('clicks' if v < 6 else None, UUID_B, 3, 'unknown topic')]
+    for r in e.elems('responses', results):
+        e.nstring('name', r[0])                      # nullable 6+
+        if v >= 6:
+            e.uuid('topic_id', r[1])
+        e.i16('error_code', r[2])
+        if v >= 5:
+            e.nstring('error_message', r[3])
+        e.tags()
+    e.tags()
+
+
+# ------------------------------------------------------------ DescribeConfigs (key 32)
+
+def kp_describe_configs_request(v):
+    if v > 2:
+        return None
+    return kp('admin', f'DescribeConfigsRequest_v{v}')(
+        resources=[(2, 'orders', ['cleanup.policy', 'retention.ms']), (4, '1', None)], include_synonyms=True)
+
+
+@message('admin', (1, 4), 4, kp_describe_configs_request)
+def describe_configs_request(e, v):
+    for r in e.elems('resources', [(2, 'orders', ['cleanup.policy', 'retention.ms']), (4, '1', None)]):
+        e.i8('resource_type', r[0])
+        e.string('resource_name', r[1])
+        e.strings('configuration_keys', r[2], nullable=True)
+        e.tags()
+    e.bool('include_synonyms', True)                 # 1+
+    if v >= 3:
+        e.bool('include_documentation', True)
+    e.tags()
+
+
+DESCRIBED_CONFIGS = [
+    ('cleanup.policy', 'compact', False, 1, False,
+     [('cleanup.policy', 'compact', 1), ('log.cleanup.policy', 'delete', 5)], 2, 'How to clean ü'),
+    ('sasl.password', None, True, 4, True, [], 7, None)]
+
+
+def kp_describe_configs_response(v):
+    if v > 2:
+        return None
+    configs = [(c[0], c[1], c[2], c[3], c[4], c[5]) for c in DESCRIBED_CONFIGS]
+    return kp('admin', f'DescribeConfigsResponse_v{v}')(
+        throttle_time_ms=190,
+        resources=[(0, None, 2, 'orders', configs), (31, 'not authorized', 4, '1', [])])
+
+
+@message('admin', (1, 4), 4, kp_describe_configs_response)
+def describe_configs_response(e, v):
+    e.i32('throttle_time_ms', 190)
+    results = [(0, None, 2, 'orders', DESCRIBED_CONFIGS), (31, 'not authorized', 4, '1', [])]
+    for r in e.elems('results', results):
+        e.i16('error_code', r[0])
+        e.nstring('error_message', r[1])
+        e.i8('resource_type', r[2])
+        e.string('resource_name', r[3])
+        for c in e.elems('configs', r[4]):
+            e.string('name', c[0])
+            e.nstring('value', c[1])
+            e.bool('read_only', c[2])
+            e.i8('config_source', c[3])              # 1+ (v0 had IsDefault here)
+            e.bool('is_sensitive', c[4])
+            for syn in e.elems('synonyms', c[5]):    # 1+
+                e.string('name', syn[0])
+                e.nstring('value', syn[1])
+                e.i8('source', syn[2])
+                e.tags()
+            if v >= 3:
+                e.i8('config_type', c[6])
+                e.nstring('documentation', c[7])
+            e.tags()
+        e.tags()
+    e.tags()
+
+
+# ------------------------------------------------------------ AlterConfigs (key 33)
+
+ALTER_RESOURCES = [(2, 'orders', [('retention.ms', '86400000'), ('cleanup.policy', None)]), (4, '1', [])]
+ALTER_RESULTS = [(0, None, 2, 'orders'), (40, 'bad välue', 4, '1')]
+
+
+def kp_alter_configs_request(v):
+    if v > 1:
+        return None
+    return kp('admin', f'AlterConfigsRequest_v{v}')(resources=ALTER_RESOURCES, validate_only=True)
+
+
+@message('admin', (0, 2), 2, kp_alter_configs_request)
+def alter_configs_request(e, v):
+    for r in e.elems('resources', ALTER_RESOURCES):
+        e.i8('resource_type', r[0])
+        e.string('resource_name', r[1])
+        for c in e.elems('configs', r[2]):
+            e.string('name', c[0])
+            e.nstring('value', c[1])
+            e.tags()
+        e.tags()
+    e.bool('validate_only', True)
+    e.tags()
+
+
+def kp_alter_configs_response(v):
+    if v > 1:
+        return None
+    return kp('admin', f'AlterConfigsResponse_v{v}')(throttle_time_ms=200, resources=ALTER_RESULTS)
+
+
+def alter_results(e, throttle):
+    e.i32('throttle_time_ms', throttle)
+    for r in e.elems('responses', ALTER_RESULTS):
+        e.i16('error_code', r[0])
+        e.nstring('error_message', r[1])
+        e.i8('resource_type', r[2])
+        e.string('resource_name', r[3])
+        e.tags()
+    e.tags()
+
+
+@message('admin', (0, 2), 2, kp_alter_configs_response)
+def alter_configs_response(e, v):
+    alter_results(e, 200)
+
+
+# ------------------------------------------------------------ IncrementalAlterConfigs (key 44)
+
+@message('admin', (0, 1), 1)
+def incremental_alter_configs_request(e, v):
+    resources = [(2, 'orders', [('retention.ms', 0, '86400000'), ('cleanup.policy', 1, None)]), (4, '1', [])]
+    for r in e.elems('resources', resources):
+        e.i8('resource_type', r[0])
+        e.string('resource_name', r[1])
+        for c in e.elems('configs', r[2]):
+            e.string('name', c[0])
+            e.i8('config_operation', c[1])
+            e.nstring('value', c[2])
+            e.tags()
+        e.tags()
+    e.bool('validate_only', True)
+    e.tags()
+
+
+@message('admin', (0, 1), 1)
+def incremental_alter_configs_response(e, v):
+    alter_results(e, 210)
+
+
+# ------------------------------------------------------------ CreatePartitions (key 37)
+
+def kp_create_partitions_request(v):
+    if v > 1:
+        return None
+    return kp('admin', f'CreatePartitionsRequest_v{v}')(
+        topic_partitions=[('orders', (6, [[1, 2], [3, 1]])), ('clicks', (4, None))], timeout=30000,
+        validate_only=True)
+
+
+@message('admin', (0, 3), 2, kp_create_partitions_request)
+def create_partitions_request(e, v):
+    for t in e.elems('topics', [('orders', 6, [[1, 2], [3, 1]]), ('clicks', 4, None)]):
+        e.string('name', t[0])
+        e.i32('count', t[1])
+        for a in e.elems('assignments', t[2], nullable=True):
+            e.int32s('broker_ids', a)
+            e.tags()
+        e.tags()
+    e.i32('timeout_ms', 30000)
+    e.bool('validate_only', True)
+    e.tags()
+
+
+def kp_create_partitions_response(v):
+    if v > 1:
+        return None
+    return kp('admin', f'CreatePartitionsResponse_v{v}')(
+        throttle_time_ms=220, topic_errors=[('orders', 0, None), ('clicks', 37, 'cannot shrink ü')])
+
+
+@message('admin', (0, 3), 2, kp_create_partitions_response)
+def create_partitions_response(e, v):
+    e.i32('throttle_time_ms', 220)
+    for r in e.elems('results', [('orders', 0, None), ('clicks', 37, 'cannot shrink ü')]):
+        e.string('name', r[0])
+        e.i16('error_code', r[1])
+        e.nstring('error_message', r[2])
+        e.tags()
+    e.tags()
+
+
+# ------------------------------------------------------------ InitProducerId (key 22)
+
+@message('misc', (0, 5), 2)
+def init_producer_id_request(e, v):
+    e.nstring('transactional_id', 'txn-ü' if odd(v) else None)
+    e.i32('transaction_timeout_ms', 60000)
+    if v >= 3:
+        e.i64('producer_id', 4242)
+        e.i16('producer_epoch', 3)
+    e.tags()
+
+
+@message('misc', (0, 5), 2)
+def init_producer_id_response(e, v):
+    e.i32('throttle_time_ms', 170)
+    e.i16('error_code', 0)
+    e.i64('producer_id', 4243)
+    e.i16('producer_epoch', 4)
+    e.tags()
+
+
+
+# ------------------------------------------------------------ BrokerRegistration (key 62)
+
+CLUSTER_ID = 'Mk3OEYBSD34fcwNTJENDM2Qk'
+
+
+@message('controller', (0, 3), 0)
+def broker_registration_request(e, v):
+    e.i32('broker_id', 1)
+    e.string('cluster_id', CLUSTER_ID)
+    e.uuid('incarnation_id', UUID_C)
+    # 65000 does not fit an int16: Port is a uint16.
+    for lst in e.elems('listeners', [('PLAINTEXT', 'broker-1.kappa.local', 9092, 0), ('SSL', 'broker-1', 65000, 1)]):
+        e.string('name', lst[0])
+        e.string('host', lst[1])
+        e.put([struct.pack('>H', lst[2])], f'port: {lst[2]} (uint16)')
+        e.i16('security_protocol', lst[3])
+        e.tags()
+    for f in e.elems('features', [('metadata.version', 1, 21), ('kraft.version', 0, 1)]):
+        e.string('name', f[0])
+        e.i16('min_supported_version', f[1])
+        e.i16('max_supported_version', f[2])
+        e.tags()
+    e.nstring('rack', 'rack-a' if odd(v) else None)
+    if v >= 1:
+        e.bool('is_migrating_zk_broker', True)
+    if v >= 2:
+        e.put([uvarint(3)] + [UUID_A, UUID_D], 'log_dirs: 2 uuids')
+    if v >= 3:
+        e.i64('previous_broker_epoch', 41)
+    e.tags()
+
+
+@message('controller', (0, 3), 0)
+def broker_registration_response(e, v):
+    e.i32('throttle_time_ms', 280)
+    e.i16('error_code', 0)
+    e.i64('broker_epoch', 42)
+    e.tags()
+
+
+# ------------------------------------------------------------ BrokerHeartbeat (key 63)
+
+@message('controller', (0, 1), 0)
+def broker_heartbeat_request(e, v):
+    e.i32('broker_id', 1)
+    e.i64('broker_epoch', 42)
+    e.i64('current_metadata_offset', 1234)
+    e.bool('want_fence', True)
+    e.bool('want_shut_down', True)
+    offline = [(0, 'offline_log_dirs',
+                lambda s: s.put([uvarint(3), UUID_D, UUID_A], 'offline_log_dirs: 2 uuids'))]
+    e.tags(*(offline if v >= 1 else []))
+
+
+@message('controller', (0, 1), 0)
+def broker_heartbeat_response(e, v):
+    e.i32('throttle_time_ms', 290)
+    e.i16('error_code', 0)
+    e.bool('is_caught_up', True)
+    e.bool('is_fenced', False)
+    e.bool('should_shut_down', True)
+    e.tags()
+
+
+# ------------------------------------------------------------ Kappa-internal APIs
+# No Kafka spec: the comments in src/protocol/schema/internal/*.kmsg define
+# them, encoded with Kafka's flexible rules like every other API.
+
+@message('controller', (0, 0), 0)
+def kappa_raft_message_request(e, v):
+    e.string('cluster_id', CLUSTER_ID)
+    e.i32('from', 1)
+    e.i32('to', 2)
+    e.i64('term', 7)
+    e.i8('type', 2)                                  # append request: only Append is present
+    e.present('vote', None)
+    e.present('vote_result', None)
+    e.present('append', 'present')
+    e.depth += 1
+    e.i64('prev_log_index', 10)
+    e.i64('prev_log_term', 6)
+    e.i64('leader_commit', 9)
+    for x in e.elems('entries', [(11, 7, 1, b'e11'), (12, 7, 0, b'')]):
+        e.i64('index', x[0])
+        e.i64('term', x[1])
+        e.i8('entry_type', x[2])
+        e.bytes('payload', x[3])
+        e.tags()
+    e.tags()
+    e.depth -= 1
+    e.present('append_result', None)
+    e.present('snapshot', None)
+    e.tags()
+
+
+@message('controller', (0, 0), 0)
+def kappa_raft_message_response(e, v):
+    e.i16('error_code', 42)
+    e.nstring('error_message', 'ünknown node')
+    e.tags()
+
+
+@message('controller', (0, 0), 0)
+def kappa_forward_request(e, v):
+    e.string('cluster_id', CLUSTER_ID)
+    e.i32('broker_id', 4)
+    e.i16('api_key', 19)
+    e.i16('api_version', 7)
+    e.nstring('client_id', 'admin-ü')
+    e.bytes('request', b'\x01\x02\x03')
+    e.tags()
+
+
+@message('controller', (0, 0), 0)
+def kappa_forward_response(e, v):
+    e.i16('error_code', 0)
+    e.nstring('error_message', None)
+    e.bytes('response', b'\x04\x05')
+    e.i64('metadata_offset', 1300)
+    e.tags()
+
+
+@message('controller', (0, 0), 0)
+def kappa_fetch_metadata_request(e, v):
+    e.string('cluster_id', CLUSTER_ID)
+    e.i32('broker_id', 4)
+    e.i64('fetch_offset', 1000)
+    e.i32('max_wait_ms', 500)
+    e.tags()
+
+
+@message('controller', (0, 0), 0)
+def kappa_fetch_metadata_response(e, v):
+    e.i16('error_code', 0)
+    e.nstring('error_message', None)
+    e.i32('leader_id', 1)
+    e.i64('high_watermark', 1200)
+    e.i64('snapshot_index', 900)
+    e.nbytes('snapshot', None)
+    for x in e.elems('entries', [(1001, b'entry-1'), (1002, b'')]):
+        e.i64('index', x[0])
+        e.bytes('payload', x[1])
+        e.tags()
+    e.tags()
+
+
 # ------------------------------------------------------------ main
 
 HEADER = '''\
