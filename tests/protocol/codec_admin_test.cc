@@ -22,7 +22,8 @@ CreateTopicsRequest create_topics_request(int16_t) {
   m.topics = {{.name = "orders",
                .num_partitions = -1,
                .replication_factor = -1,
-               .assignments = {{.partition_index = 0, .broker_ids = {1, 2}}, {.partition_index = 1, .broker_ids = {2, 3}}},
+               .assignments = {{.partition_index = 0, .broker_ids = {1, 2}},
+                               {.partition_index = 1, .broker_ids = {2, 3}}},
                .configs = {{.name = "cleanup.policy", .value = "compact"}, {.name = "retention.ms"}}},
               {.name = "clicks", .num_partitions = 3, .replication_factor = 2}};
   m.timeout_ms = 30000;
@@ -39,9 +40,16 @@ CreateTopicsResponse create_topics_response(int16_t v) {
     orders.topic_config_error_code = 29;
     orders.num_partitions = 2;
     orders.replication_factor = 3;
-    orders.configs = std::vector<C::CreatableTopicConfigs>{
-        {.name = "cleanup.policy", .value = "compact", .read_only = false, .config_source = 1, .is_sensitive = false},
-        {.name = "sasl.secret", .value = std::nullopt, .read_only = true, .config_source = 5, .is_sensitive = true}};
+    orders.configs = std::vector<C::CreatableTopicConfigs>{{.name = "cleanup.policy",
+                                                            .value = "compact",
+                                                            .read_only = false,
+                                                            .config_source = 1,
+                                                            .is_sensitive = false},
+                                                           {.name = "sasl.secret",
+                                                            .value = std::nullopt,
+                                                            .read_only = true,
+                                                            .config_source = 5,
+                                                            .is_sensitive = true}};
   }
   C m;
   m.throttle_time_ms = 140;
@@ -98,8 +106,11 @@ DescribeConfigsResponse describe_configs_response(int16_t v) {
       .is_sensitive = false,
       .synonyms = {{.name = "cleanup.policy", .value = "compact", .source = 1},
                    {.name = "log.cleanup.policy", .value = "delete", .source = 5}}};
-  D::DescribeConfigsResourceResult password{
-      .name = "sasl.password", .value = std::nullopt, .read_only = true, .config_source = 4, .is_sensitive = true};
+  D::DescribeConfigsResourceResult password{.name = "sasl.password",
+                                            .value = std::nullopt,
+                                            .read_only = true,
+                                            .config_source = 4,
+                                            .is_sensitive = true};
   if (v >= 3) {
     policy.config_type = 2;
     policy.documentation = "How to clean ü";
@@ -107,8 +118,9 @@ DescribeConfigsResponse describe_configs_response(int16_t v) {
   }
   D m;
   m.throttle_time_ms = 190;
-  m.results = {{.error_code = 0, .resource_type = 2, .resource_name = "orders", .configs = {policy, password}},
-               {.error_code = 31, .error_message = "not authorized", .resource_type = 4, .resource_name = "1"}};
+  m.results = {
+      {.error_code = 0, .resource_type = 2, .resource_name = "orders", .configs = {policy, password}},
+      {.error_code = 31, .error_message = "not authorized", .resource_type = 4, .resource_name = "1"}};
   return m;
 }
 

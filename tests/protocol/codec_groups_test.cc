@@ -155,7 +155,8 @@ ListGroupsResponse list_groups_response(int16_t v) {
   ListGroupsResponse m;
   if (v >= 1) m.throttle_time_ms = 120;
   m.error_code = 0;
-  m.groups = {{.group_id = kGroup, .protocol_type = "consumer"}, {.group_id = "group-2", .protocol_type = ""}};
+  m.groups = {{.group_id = kGroup, .protocol_type = "consumer"},
+              {.group_id = "group-2", .protocol_type = ""}};
   if (v >= 4) {
     m.groups[0].group_state = "Stable";
     m.groups[1].group_state = "Empty";

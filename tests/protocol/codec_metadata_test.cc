@@ -88,7 +88,11 @@ FindCoordinatorResponse find_coordinator_response(int16_t v) {
   } else {
     m.coordinators = {
         {.key = kGroup, .node_id = 2, .host = "broker-2", .port = 9092, .error_code = 0},
-        {.key = "group-2", .node_id = -1, .host = "", .port = -1, .error_code = 15,
+        {.key = "group-2",
+         .node_id = -1,
+         .host = "",
+         .port = -1,
+         .error_code = 15,
          .error_message = "coordinator not available"},
     };
   }

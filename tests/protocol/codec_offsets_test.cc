@@ -51,7 +51,8 @@ OffsetCommitRequest offset_commit_request(int16_t v) {
   m.member_id = "consumer-1-4f2a";
   if (v >= 7 && odd(v)) m.group_instance_id = "instance-1";
   if (v <= 4) m.retention_time_ms = 86400000;
-  O::OffsetCommitRequestPartition p0{.partition_index = 0, .committed_offset = 1200, .committed_metadata = "meta-ü"};
+  O::OffsetCommitRequestPartition p0{
+      .partition_index = 0, .committed_offset = 1200, .committed_metadata = "meta-ü"};
   O::OffsetCommitRequestPartition p1{.partition_index = 1, .committed_offset = 1300};
   O::OffsetCommitRequestPartition p4{.partition_index = 4, .committed_offset = 0, .committed_metadata = ""};
   if (v >= 6) p0.committed_leader_epoch = p1.committed_leader_epoch = 9;
@@ -62,9 +63,10 @@ OffsetCommitRequest offset_commit_request(int16_t v) {
 OffsetCommitResponse offset_commit_response(int16_t v) {
   OffsetCommitResponse m;
   if (v >= 3) m.throttle_time_ms = 40;
-  m.topics = {{.name = "orders", .partitions = {{.partition_index = 0, .error_code = 0},
-                                                {.partition_index = 1, .error_code = 27}}},
-              {.name = "clicks"}};
+  m.topics = {
+      {.name = "orders",
+       .partitions = {{.partition_index = 0, .error_code = 0}, {.partition_index = 1, .error_code = 27}}},
+      {.name = "clicks"}};
   return m;
 }
 
@@ -75,8 +77,9 @@ OffsetFetchRequest offset_fetch_request(int16_t v) {
     m.group_id = kGroup;
     if (odd(v)) m.topics = std::vector<O::OffsetFetchRequestTopic>{{"orders", {0, 1}}, {"clicks", {}}};
   } else {
-    O::OffsetFetchRequestGroup g0{.group_id = kGroup,
-                                  .topics = std::vector<O::OffsetFetchRequestTopics>{{"orders", {0, 1}}, {"clicks", {}}}};
+    O::OffsetFetchRequestGroup g0{
+        .group_id = kGroup,
+        .topics = std::vector<O::OffsetFetchRequestTopics>{{"orders", {0, 1}}, {"clicks", {}}}};
     O::OffsetFetchRequestGroup g1{.group_id = "group-2"};
     if (v >= 9) {
       g0.member_id = "member-1";
@@ -102,16 +105,17 @@ OffsetFetchResponse offset_fetch_response(int16_t v) {
     O::OffsetFetchResponsePartitions p0{
         .partition_index = 0, .committed_offset = 1200, .committed_leader_epoch = 9, .metadata = "meta-ü"};
     O::OffsetFetchResponsePartitions p1{.partition_index = 1, .committed_offset = -1};
-    m.groups = {{.group_id = kGroup, .topics = {{.name = "orders", .partitions = {p0, p1}}, {.name = "clicks"}}},
-                {.group_id = "group-2", .error_code = 16}};
+    m.groups = {
+        {.group_id = kGroup, .topics = {{.name = "orders", .partitions = {p0, p1}}, {.name = "clicks"}}},
+        {.group_id = "group-2", .error_code = 16}};
   }
   return m;
 }
 
 DeleteRecordsRequest delete_records_request(int16_t) {
   DeleteRecordsRequest m;
-  m.topics = {{.name = "orders", .partitions = {{.partition_index = 0, .offset = 1000},
-                                                {.partition_index = 1, .offset = -1}}},
+  m.topics = {{.name = "orders",
+               .partitions = {{.partition_index = 0, .offset = 1000}, {.partition_index = 1, .offset = -1}}},
               {.name = "clicks"}};
   m.timeout_ms = 30000;
   return m;
@@ -159,9 +163,10 @@ OffsetDeleteResponse offset_delete_response(int16_t) {
   OffsetDeleteResponse m;
   m.error_code = 0;
   m.throttle_time_ms = 240;
-  m.topics = {{.name = "orders", .partitions = {{.partition_index = 0, .error_code = 0},
-                                                {.partition_index = 1, .error_code = 86}}},
-              {.name = "clicks"}};
+  m.topics = {
+      {.name = "orders",
+       .partitions = {{.partition_index = 0, .error_code = 0}, {.partition_index = 1, .error_code = 86}}},
+      {.name = "clicks"}};
   return m;
 }
 

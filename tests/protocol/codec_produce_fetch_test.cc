@@ -29,9 +29,10 @@ ProduceRequest produce_request(int16_t v) {
 
 ProduceResponse produce_response(int16_t v) {
   using P = ProduceResponse;
-  P::PartitionProduceResponse ok{.index = 0, .error_code = 0, .base_offset = 1000,
-                                 .log_append_time_ms = 1700000000000};
-  P::PartitionProduceResponse failed{.index = 7, .error_code = 6, .base_offset = -1, .log_append_time_ms = -1};
+  P::PartitionProduceResponse ok{
+      .index = 0, .error_code = 0, .base_offset = 1000, .log_append_time_ms = 1700000000000};
+  P::PartitionProduceResponse failed{
+      .index = 7, .error_code = 6, .base_offset = -1, .log_append_time_ms = -1};
   if (v >= 5) ok.log_start_offset = 10;
   if (v >= 8) {
     ok.record_errors = {{.batch_index = 3, .batch_index_error_message = "bad ü"},
@@ -105,7 +106,8 @@ FetchResponse fetch_response(int16_t v) {
     m.error_code = 70;
     m.session_id = 77;
   }
-  F::PartitionData p0{.partition_index = 0, .error_code = 0, .high_watermark = 1200, .last_stable_offset = 1100};
+  F::PartitionData p0{
+      .partition_index = 0, .error_code = 0, .high_watermark = 1200, .last_stable_offset = 1100};
   F::PartitionData p1{.partition_index = 1, .error_code = 1, .high_watermark = -1, .last_stable_offset = -1};
   if (v >= 5) p0.log_start_offset = 10;
   if (v >= 11) p0.preferred_read_replica = 3;

@@ -23,8 +23,8 @@ namespace kappa::protocol::testing {
 // One reference encoding of a message body at one version.
 struct CodecVector {
   int16_t version;
-  const char* source;      // what produced the bytes
-  int top_level_tags_at;   // offset of the message's own tagged fields; -1 when not flexible
+  const char* source;     // what produced the bytes
+  int top_level_tags_at;  // offset of the message's own tagged fields; -1 when not flexible
   const char* hex;
 };
 
@@ -61,9 +61,9 @@ inline ::testing::AssertionResult same_bytes(const std::vector<uint8_t>& actual,
   if (actual == expected) return ::testing::AssertionSuccess();
   size_t i = 0;
   while (i < actual.size() && i < expected.size() && actual[i] == expected[i]) ++i;
-  return ::testing::AssertionFailure() << "first difference at byte " << i << " (encoded " << actual.size()
-                                       << " bytes, expected " << expected.size() << ")\n  encoded:  "
-                                       << to_hex(actual) << "\n  expected: " << to_hex(expected);
+  return ::testing::AssertionFailure()
+         << "first difference at byte " << i << " (encoded " << actual.size() << " bytes, expected "
+         << expected.size() << ")\n  encoded:  " << to_hex(actual) << "\n  expected: " << to_hex(expected);
 }
 
 inline std::string describe(const CodecVector& vec) {
@@ -96,8 +96,8 @@ template <typename Msg>
   try {
     const Msg got = decode<Msg>(data, version);
     if (got == want) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "decoded a different message; re-encoded: "
-                                         << to_hex(encode(got, version));
+    return ::testing::AssertionFailure()
+           << "decoded a different message; re-encoded: " << to_hex(encode(got, version));
   } catch (const DecodeError& e) {
     return ::testing::AssertionFailure() << "DecodeError: " << e.what();
   }
@@ -164,20 +164,20 @@ void expect_skips_unknown_tags(const std::vector<CodecVector>& vectors,
 
 // The standard tests of one message type against k<Msg>Vectors and
 // k<Msg>UnknownTagVectors; `build(v)` makes the message the vectors encode.
-#define KAPPA_CODEC_VECTOR_TESTS(Msg, build)                                                    \
-  TEST(Msg##Codec, reference_vectors_cover_every_version_and_flexibility) {                     \
-    ::kappa::protocol::testing::expect_covers_every_version<Msg>(k##Msg##Vectors);              \
-  }                                                                                             \
-  TEST(Msg##Codec, encodes_to_the_reference_bytes) {                                            \
-    ::kappa::protocol::testing::expect_encodes_to<Msg>(k##Msg##Vectors, build);                 \
-  }                                                                                             \
-  TEST(Msg##Codec, decodes_the_reference_bytes_to_the_same_message) {                           \
-    ::kappa::protocol::testing::expect_decodes_to_built<Msg>(k##Msg##Vectors, build);           \
-  }                                                                                             \
-  TEST(Msg##Codec, rejects_the_reference_bytes_cut_short_anywhere) {                            \
-    ::kappa::protocol::testing::expect_rejects_every_truncation<Msg>(k##Msg##Vectors);          \
-  }                                                                                             \
-  TEST(Msg##Codec, skips_unknown_tagged_fields) {                                               \
-    ::kappa::protocol::testing::expect_skips_unknown_tags<Msg>(k##Msg##Vectors,                 \
-                                                               k##Msg##UnknownTagVectors, build); \
+#define KAPPA_CODEC_VECTOR_TESTS(Msg, build)                                                               \
+  TEST(Msg##Codec, reference_vectors_cover_every_version_and_flexibility) {                                \
+    ::kappa::protocol::testing::expect_covers_every_version<Msg>(k##Msg##Vectors);                         \
+  }                                                                                                        \
+  TEST(Msg##Codec, encodes_to_the_reference_bytes) {                                                       \
+    ::kappa::protocol::testing::expect_encodes_to<Msg>(k##Msg##Vectors, build);                            \
+  }                                                                                                        \
+  TEST(Msg##Codec, decodes_the_reference_bytes_to_the_same_message) {                                      \
+    ::kappa::protocol::testing::expect_decodes_to_built<Msg>(k##Msg##Vectors, build);                      \
+  }                                                                                                        \
+  TEST(Msg##Codec, rejects_the_reference_bytes_cut_short_anywhere) {                                       \
+    ::kappa::protocol::testing::expect_rejects_every_truncation<Msg>(k##Msg##Vectors);                     \
+  }                                                                                                        \
+  TEST(Msg##Codec, skips_unknown_tagged_fields) {                                                          \
+    ::kappa::protocol::testing::expect_skips_unknown_tags<Msg>(k##Msg##Vectors, k##Msg##UnknownTagVectors, \
+                                                               build);                                     \
   }

@@ -1925,6 +1925,59 @@ def kappa_fetch_metadata_response(e, v):
     e.tags()
 
 
+
+# ------------------------------------------------------------ request and response headers
+# Versions here are header versions.  v0 only serves ControlledShutdown v0;
+# v2 is used with flexible request versions, and its ClientId still has an
+# int16 length (the field is never flexible).
+
+def header_client_id(e, client_id):
+    if client_id is None:
+        e.put([struct.pack('>h', -1)], 'client_id: null (int16 length, even in v2)')
+    else:
+        b = client_id.encode('utf-8')
+        e.put([struct.pack('>h', len(b)), b], f'client_id: {show(client_id)} (int16 length, even in v2)')
+
+
+def request_header_fields(e, v, client_id):
+    e.i16('request_api_key', 7 if v == 0 else 3)         # ControlledShutdown v0, else Metadata
+    e.i16('request_api_version', {0: 0, 1: 5, 2: 12}[v])
+    e.i32('correlation_id', 0x01020304)
+    if v >= 1:
+        header_client_id(e, client_id)
+    e.tags()
+
+
+def kp_request_header(v):
+    if v != 1:
+        return None
+    return kp('api', 'RequestHeader')(kp('metadata', 'MetadataRequest_v5')(topics=None, allow_auto_topic_creation=True),
+                                      correlation_id=0x01020304, client_id='kappa-ü')
+
+
+@message('headers', (0, 2), 2, kp_request_header)
+def request_header(e, v):
+    request_header_fields(e, v, 'kappa-ü')
+
+
+def kp_request_header_without_client_id(v):
+    if v != 1:
+        return None
+    return kp('api', 'RequestHeader')(kp('metadata', 'MetadataRequest_v5')(topics=None, allow_auto_topic_creation=True),
+                                      correlation_id=0x01020304, client_id=None)
+
+
+@message('headers', (1, 2), 2, kp_request_header_without_client_id)
+def request_header_without_client_id(e, v):
+    request_header_fields(e, v, None)
+
+
+@message('headers', (0, 1), 1)
+def response_header(e, v):
+    e.i32('correlation_id', 0x01020304)
+    e.tags()
+
+
 # ------------------------------------------------------------ main
 
 HEADER = '''\
