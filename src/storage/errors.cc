@@ -18,7 +18,7 @@ class StorageCategory final : public std::error_category {
       case StorageErrc::kCorruptBatch:
         return "record batch failed validation";
       case StorageErrc::kNonContiguousOffsets:
-        return "batch offsets do not continue the log end";
+        return "batch offsets do not increase past the log end";
       case StorageErrc::kBatchTooLarge:
         return "record batch larger than segment.bytes";
       case StorageErrc::kLogFailed:

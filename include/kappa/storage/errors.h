@@ -16,7 +16,7 @@ enum class StorageErrc {
   kOffsetOutOfRange = 1,   // read/delete below the log start or above the end
   kInvalidBatch,           // bytes are not exactly one (or a run of) v2 batches
   kCorruptBatch,           // a batch failed validation (CRC, framing)
-  kNonContiguousOffsets,   // follower batches do not continue the log end
+  kNonContiguousOffsets,   // follower batches do not increase past the log end
   kBatchTooLarge,          // one batch is larger than segment.bytes
   kLogFailed,              // an earlier failure left the log unusable
   kLogClosed,              // the log was closed or deleted

@@ -106,12 +106,14 @@ class Log {
   // `epoch` and, for LogAppendTime topics, the append time, then writes the
   // bytes as they are.  Records are never re-encoded.
   Result<AppendResult> append(std::span<uint8_t> batch, LeaderEpoch epoch);
-  // Follower path: whole batches that keep their offsets and epochs; the
-  // first must start at log_end_offset() and each continue the previous
-  // (kNonContiguousOffsets otherwise).  Every batch is CRC-checked before
-  // anything is written.  A write failure after some batches leaves those
-  // whole batches in the log.  (A follower that starts from the leader's
-  // log start calls truncate_fully_and_start_at() first.)
+  // Follower path: whole batches that keep their offsets and epochs.  Base
+  // offsets must increase: the first at or after log_end_offset(), each
+  // after the previous batch's last offset (kNonContiguousOffsets
+  // otherwise); gaps are accepted, since a compacted leader has them.  Every
+  // batch is validated as a stored batch (CRC, framing; compacted batches
+  // allowed) before anything is written.  A write failure after some
+  // batches leaves those whole batches in the log.  (A follower that starts
+  // from the leader's log start calls truncate_fully_and_start_at() first.)
   Result<AppendResult> append_as_follower(std::span<const uint8_t> batches);
 
   // --- Reads ---
@@ -206,7 +208,8 @@ class Log {
   void mark_failed(std::string_view what, std::error_code ec);
   Segment& active() const;
   std::error_code maybe_roll(const protocol::BatchHeader& header, int64_t now_ms);
-  std::error_code roll(int64_t now_ms);
+  // Seals the active segment and starts one at max(base_offset, log end).
+  std::error_code roll(int64_t now_ms, int64_t base_offset);
   std::error_code write_batch(std::span<const uint8_t> batch, const protocol::BatchHeader& header);
   std::error_code note_epoch(int32_t epoch, int64_t start_offset);
 
