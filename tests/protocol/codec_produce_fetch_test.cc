@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "kappa/protocol/msg/fetch.h"
 #include "kappa/protocol/msg/produce.h"
 #include "protocol/codec_test_util.h"
@@ -133,6 +135,44 @@ FetchResponse fetch_response(int16_t v) {
                         {.node_id = 3, .host = "broker-3", .port = 19092, .rack = std::nullopt}};
   }
   return m;
+}
+
+// Records above Writer::kInlineRecordsLimit are not copied into the buffer
+// but remembered as an insert; the bytes sent must still be the reference
+// encoding with the larger records in place of the small ones.
+TEST(FetchResponseCodec, large_records_are_encoded_by_reference_to_the_same_bytes) {
+  const std::vector<uint8_t> big(Writer::kInlineRecordsLimit + 904, 0xab);  // 5000 bytes
+  const std::vector<uint8_t> small = bytes("batch-0");
+  for (const auto& vec : kFetchResponseVectors) {
+    SCOPED_TRACE(describe(vec));
+    const int16_t v = vec.version;
+    const bool flex = v >= FetchResponse::kFirstFlexibleVersion;
+    FetchResponse m = fetch_response(v);
+    m.responses[0].partitions[0].records = Records::copy_of(big);
+    Writer w;
+    m.encode(w, v);
+    EXPECT_EQ(w.inserts().size(), 1u);
+    const auto sent = w.flatten();
+    EXPECT_EQ(w.size(), sent.size());
+
+    // The reference vector with the length prefix and bytes of "batch-0" replaced.
+    const auto ref = from_hex(vec.hex);
+    const auto at = std::search(ref.begin(), ref.end(), small.begin(), small.end());
+    ASSERT_NE(at, ref.end());
+    const size_t before = static_cast<size_t>(at - ref.begin()) - (flex ? 1 : 4);
+    const size_t after = static_cast<size_t>(at - ref.begin()) + small.size();
+    Writer expected;
+    expected.append(ref.data(), before);
+    if (flex) {
+      expected.uvarint(static_cast<uint32_t>(big.size() + 1));
+    } else {
+      expected.i32(static_cast<int32_t>(big.size()));
+    }
+    expected.append(big.data(), big.size());
+    expected.append(ref.data() + after, ref.size() - after);
+    EXPECT_TRUE(same_bytes(sent, expected.buffer()));
+    EXPECT_TRUE(decodes_to(sent, v, m));
+  }
 }
 
 KAPPA_CODEC_VECTOR_TESTS(ProduceRequest, produce_request)
