@@ -1,26 +1,29 @@
 #!/usr/bin/python3
-"""Reference byte vectors for the protocol codec tests (tests/protocol/codec_*_test.cc).
+"""Reference byte vectors for the protocol codec tests (tests/protocol/*_test.cc).
 
-Every message of every API in src/protocol/schema is encoded here a second
-time, independently of kmsg_gen.py: each encoder below writes its fields one
-by one, in wire order, with the version ranges read from the Kafka protocol
-specification (not from our .kmsg files).  Where kafka-python 2.0.2 (Debian
-python3-kafka) has a class for the API version, the same message is also
-encoded with kafka-python and the two byte strings must be identical, so those
-vectors are kafka-python's bytes.  kafka-python has no flexible (KIP-482)
-versions, so those come from the encoder here alone.
+Every version of every message in src/protocol/schema (requests, responses
+and the request/response headers) is encoded here a second time,
+independently of kmsg_gen.py: each encoder below writes its fields one by
+one, in wire order, with the version ranges read from the Kafka protocol
+specification, not from our .kmsg files.  Where kafka-python 2.0.2 (Debian
+python3-kafka) has a class for the version, the message is also encoded with
+kafka-python and both byte strings must be identical, so those vectors are
+kafka-python's bytes.  kafka-python has no flexible (KIP-482) versions, so
+those come from the encoder here alone.  The Kappa-internal APIs have no
+Kafka spec: the comments of their .kmsg files define them.
 
-The message values are the ones the C++ tests build (produce_request(v) etc. in
-the codec_*_test.cc files); change both together.
+kafka-python classes that contradict the spec are listed in
+KAFKA_PYTHON_DEFECTS and not used; fix_kafka_python() patches one
+declaration that otherwise cannot encode at all.
 
-Output: one C++ include file per API family next to this script, each line one
-field: the hex literal(s) and a comment naming the field and its value.
+The message values are the ones the C++ tests build (produce_request(v) etc.
+in the codec_*_test.cc files); change both together.
+
+Output: one C++ include file per API family next to this script, one field
+per line: its hex literal(s) and a comment naming the field and its value.
 
     /usr/bin/python3 tests/protocol/vectors/gen_kafka_python_vectors.py          # rewrite *.inc
     /usr/bin/python3 tests/protocol/vectors/gen_kafka_python_vectors.py --check  # compare only
-
-kafka-python classes known to disagree with the Kafka spec (checked by hand
-against the spec and never used as a reference; see KAFKA_PYTHON_DEFECTS).
 """
 import os
 import struct
