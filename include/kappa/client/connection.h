@@ -2,9 +2,15 @@
 // Connection: one TCP connection to one broker, speaking Kafka's protocol
 // with the generated message structs (kappa/protocol/msg/*.h).
 //
-//   auto conn = co_await Connection::connect(ex, {"127.0.0.1", 9092});
-//   if (!conn) return conn.error();
+//   BrokerAddress address{"127.0.0.1", 9092};
+//   auto conn = co_await Connection::connect(ex, address);
+//   if (!conn) co_return conn.error();
 //   auto md = co_await (*conn)->send<MetadataRequest, MetadataResponse>(req);
+//
+// GCC 12 caveat for every coroutine API here: do not pass a brace-initialized
+// aggregate temporary (`f({"a", 1})`, `f(Agg{...})`) or a capturing lambda
+// inside a co_await expression — GCC 12 destroys it twice. Name it first. Braced lists inside
+// coroutine lambdas do not compile at all ("array used as initializer").
 //
 // Contract:
 // - connect() resolves, connects (connect_timeout) and, unless disabled,
