@@ -191,27 +191,36 @@ awaitable<Result<std::map<int32_t, ListedOffset>>> offsets_once(Client& client, 
   co_return out;
 }
 
+// What an admin mutation retries: routing and transport failures. A
+// per-resource answer such as UNKNOWN_TOPIC_OR_PARTITION or
+// TOPIC_ALREADY_EXISTS is the controller's verdict, not a transient state.
+bool admin_retriable(const Error& e) {
+  if (e.code.category() == client_category()) return e.retriable();
+  return e.is(ErrorCode::kNotController) || e.is(ErrorCode::kThrottlingQuotaExceeded) ||
+         e.is(ErrorCode::kCoordinatorNotAvailable);
+}
+
 }  // namespace
 
 awaitable<Result<void>> Admin::create_topic(const NewTopic& topic, bool validate_only) {
-  co_return co_await client_.with_retries([&] { return create_once(client_, topic, validate_only); });
+  co_return co_await client_.with_retries([&] { return create_once(client_, topic, validate_only); }, admin_retriable);
 }
 
 awaitable<Result<void>> Admin::delete_topic(const std::string& name) {
-  co_return co_await client_.with_retries([&] { return delete_once(client_, name); });
+  co_return co_await client_.with_retries([&] { return delete_once(client_, name); }, admin_retriable);
 }
 
 awaitable<Result<void>> Admin::create_partitions(const std::string& topic, int32_t total_count) {
-  co_return co_await client_.with_retries([&] { return grow_once(client_, topic, total_count); });
+  co_return co_await client_.with_retries([&] { return grow_once(client_, topic, total_count); }, admin_retriable);
 }
 
 awaitable<Result<std::vector<ConfigEntry>>> Admin::describe_configs(ConfigResource type, const std::string& name) {
-  co_return co_await client_.with_retries([&] { return describe_once(client_, type, name); });
+  co_return co_await client_.with_retries([&] { return describe_once(client_, type, name); }, admin_retriable);
 }
 
 awaitable<Result<void>> Admin::alter_configs(ConfigResource type, const std::string& name,
                                              const std::vector<ConfigChange>& changes) {
-  co_return co_await client_.with_retries([&] { return alter_once(client_, type, name, changes); });
+  co_return co_await client_.with_retries([&] { return alter_once(client_, type, name, changes); }, admin_retriable);
 }
 
 awaitable<Result<ClusterDescription>> Admin::describe_cluster() {

@@ -80,7 +80,9 @@ awaitable<Result<int32_t>> ProducerCore::choose_partition(const ProducerRecord& 
   }
   if (record.key) co_return Partitioner::for_key(*record.key, count);
   int32_t p = partitioner_.sticky(record.topic, count);
-  if (!accumulator_.has_room({record.topic, p}, 0)) p = partitioner_.advance(record.topic, count);
+  if (!accumulator_.has_room({record.topic, p}, RecordAccumulator::estimate(record))) {
+    p = partitioner_.advance(record.topic, count);
+  }
   co_return p;
 }
 
@@ -99,7 +101,12 @@ awaitable<Result<void>> ProducerCore::send(ProducerRecord record, DeliveryCallba
   if (aborted_) co_return closed_error();
   const int64_t timestamp = record.timestamp.value_or(wall_ms());
   TopicPartition tp{record.topic, *partition};
-  if (accumulator_.append(tp, timestamp, record, std::move(callback), ProducerClock::now())) wake();
+  if (accumulator_.append(tp, timestamp, record, std::move(callback), ProducerClock::now())) {
+    // A batch started or filled up: let the sender run before queueing more,
+    // so a fast caller cannot starve it (send would otherwise never suspend).
+    wake();
+    co_await asio::post(client_.executor(), use_awaitable);
+  }
   co_return ok();
 }
 

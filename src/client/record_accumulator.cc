@@ -5,18 +5,18 @@
 namespace kappa::client::detail {
 namespace {
 
-// An upper bound of a record's encoded size: payload plus varint framing.
-size_t estimate(const ProducerRecord& r) {
-  size_t n = 24 + (r.key ? r.key->size() : 0) + (r.value ? r.value->size() : 0);
-  for (const auto& h : r.headers) n += 10 + h.key.size() + (h.value ? h.value->size() : 0);
-  return n;
-}
-
 protocol::BytesView view(const std::optional<std::string>& s) {
   return s ? protocol::BytesView(*s) : protocol::BytesView();
 }
 
 }  // namespace
+
+// Payload plus the varint framing of the record and its headers.
+size_t RecordAccumulator::estimate(const ProducerRecord& r) {
+  size_t n = 24 + (r.key ? r.key->size() : 0) + (r.value ? r.value->size() : 0);
+  for (const auto& h : r.headers) n += 10 + h.key.size() + (h.value ? h.value->size() : 0);
+  return n;
+}
 
 ProducerBatch::ProducerBatch(TopicPartition tp_, const ProducerOptions& options, ProducerClock::time_point now)
     : tp(std::move(tp_)), created(now), deadline(now + options.delivery_timeout) {

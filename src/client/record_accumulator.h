@@ -52,6 +52,8 @@ class RecordAccumulator {
  public:
   explicit RecordAccumulator(const ProducerOptions& options) : options_(options) {}
 
+  // An upper bound of the bytes `record` adds to a batch.
+  static size_t estimate(const ProducerRecord& record);
   // True if `tp` has an open batch that can take `size` more bytes.
   bool has_room(const TopicPartition& tp, size_t size) const;
   // Returns true when the sender should look again: a batch was started

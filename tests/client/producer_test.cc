@@ -102,6 +102,23 @@ TEST_F(ProducerTest, unkeyed_records_spread_over_partitions) {
   });
 }
 
+TEST_F(ProducerTest, unkeyed_records_fill_a_batch_before_moving_to_the_next_partition) {
+  run_on(io, [&]() -> awaitable<void> {
+    ProducerOptions options;
+    options.linger = 1s;
+    options.batch_size = 400;
+    Producer producer(client, options);
+    for (int i = 0; i < 24; ++i) EXPECT_TRUE((co_await producer.send(record(std::nullopt, std::string(50, 'x')))).ok());
+    EXPECT_TRUE((co_await producer.close()).ok());
+    int partitions_used = 0;
+    for (int32_t p = 0; p < 4; ++p) {
+      partitions_used += !cluster.log("t", p).empty();
+      for (const auto& batch : cluster.log("t", p)) EXPECT_GT(protocol::peek_batch_header(batch)->records_count, 1);
+    }
+    EXPECT_GE(partitions_used, 3);
+  });
+}
+
 TEST_F(ProducerTest, compressed_batches_keep_keys_headers_and_values) {
   run_on(io, [&]() -> awaitable<void> {
     ProducerOptions options;

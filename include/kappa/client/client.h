@@ -99,6 +99,9 @@ class Client {
   // stale leadership the metadata cache is invalidated first.
   template <typename Attempt>
   std::invoke_result_t<Attempt&> with_retries(Attempt attempt);
+  // Same, retrying only errors for which should_retry(error) is true.
+  template <typename Attempt, typename ShouldRetry>
+  std::invoke_result_t<Attempt&> with_retries(Attempt attempt, ShouldRetry should_retry);
 
   // Closes every connection; later calls fail with CLOSED.
   void close();
@@ -154,9 +157,17 @@ awaitable<Result<Resp>> Client::send_to_controller(const Req& request, int16_t v
 
 template <typename Attempt>
 std::invoke_result_t<Attempt&> Client::with_retries(Attempt attempt) {
-  return retry(executor_, options_.retry, std::move(attempt), [this](const Error& e) {
-    if (e.needs_metadata_refresh()) invalidate_metadata();
-  });
+  return with_retries(std::move(attempt), RetriableErrors{});
+}
+
+template <typename Attempt, typename ShouldRetry>
+std::invoke_result_t<Attempt&> Client::with_retries(Attempt attempt, ShouldRetry should_retry) {
+  return retry(
+      executor_, options_.retry, std::move(attempt),
+      [this](const Error& e) {
+        if (e.needs_metadata_refresh()) invalidate_metadata();
+      },
+      std::move(should_retry));
 }
 
 }  // namespace kappa::client

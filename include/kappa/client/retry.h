@@ -6,7 +6,8 @@
 //   auto r = co_await retry(ex, policy, [&]() -> awaitable<Result<T>> { ... },
 //                           [&](const Error& e) { if (e.needs_metadata_refresh()) invalidate(); });
 //
-// An attempt is retried when its error is retriable() (error.h). Before a
+// An attempt is retried when its error is retriable() (error.h), or when
+// `should_retry(error)` says so for the overload that takes it. Before a
 // retry on_retry(error) runs and the loop sleeps: backoff, doubling up to
 // backoff_max. When the next attempt would start after `total` has passed,
 // the last error is returned with "(gave up after N attempts in T ms)"
@@ -30,15 +31,15 @@ struct RetryPolicy {
   std::chrono::milliseconds total{30'000};
 };
 
-template <typename Attempt, typename OnRetry>
+template <typename Attempt, typename OnRetry, typename ShouldRetry>
 std::invoke_result_t<Attempt&> retry(asio::any_io_executor executor, RetryPolicy policy, Attempt attempt,
-                                     OnRetry on_retry) {
+                                     OnRetry on_retry, ShouldRetry should_retry) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   auto backoff = policy.backoff;
   for (int attempts = 1;; ++attempts) {
     auto result = co_await attempt();
-    if (result.ok() || !result.error().retriable()) co_return result;
+    if (result.ok() || !should_retry(result.error())) co_return result;
     const auto elapsed = Clock::now() - start;
     if (elapsed + backoff >= policy.total) {
       Error e = result.error();
@@ -51,6 +52,16 @@ std::invoke_result_t<Attempt&> retry(asio::any_io_executor executor, RetryPolicy
     co_await timer.async_wait(use_tuple);
     backoff = std::min(backoff * 2, policy.backoff_max);
   }
+}
+
+struct RetriableErrors {
+  bool operator()(const Error& e) const { return e.retriable(); }
+};
+
+template <typename Attempt, typename OnRetry>
+std::invoke_result_t<Attempt&> retry(asio::any_io_executor executor, RetryPolicy policy, Attempt attempt,
+                                     OnRetry on_retry) {
+  return retry(std::move(executor), policy, std::move(attempt), std::move(on_retry), RetriableErrors{});
 }
 
 }  // namespace kappa::client
