@@ -24,6 +24,7 @@ enum class StorageErrc {
   kCorruptIndex,           // an index file is damaged (rebuilt on open)
   kInvalidConfig,          // a LogConfig value is out of range
   kInvalidTopicPartition,  // not a Kafka-valid topic name or partition
+  kCleaningAborted,        // the log changed while a cleaning round ran; result discarded
 };
 
 const std::error_category& storage_category();
