@@ -1,8 +1,14 @@
 #include "kappa/storage/clean_task.h"
 
+#include "kappa/storage/errors.h"
 #include "log_cleaner.h"
 
 namespace kappa::storage {
+
+std::error_code validate(const CleanerConfig& config) {
+  const bool ok = config.dedupe_load_factor > 0 && config.dedupe_load_factor <= 1;
+  return ok ? std::error_code() : make_error_code(StorageErrc::kInvalidConfig);
+}
 
 CleanTask::CleanTask() = default;
 CleanTask::CleanTask(std::unique_ptr<CleanJob> job) : job_(std::move(job)) {}

@@ -55,6 +55,7 @@ LogManager::~LogManager() = default;
 Result<std::unique_ptr<LogManager>> LogManager::open(LogManagerConfig config, FileSystem& fs, const Clock& clock) {
   if (config.log_dirs.empty()) return make_error_code(StorageErrc::kInvalidConfig);
   if (auto ec = validate(config.default_config)) return ec;
+  if (auto ec = validate(config.cleaner)) return ec;
   std::unique_ptr<LogManager> manager(new LogManager(std::move(config), fs, clock));
   for (size_t i = 0; i < manager->config_.log_dirs.size(); ++i) {
     if (auto ec = manager->load_dir(i)) return ec;

@@ -234,6 +234,13 @@ TEST_F(CleanerManagerTest, the_cleaner_checkpoint_survives_a_restart) {
   EXPECT_EQ(manager->run_cleaner(clock.wall_ms()), 0u);  // nothing new is dirty
 }
 
+TEST_F(CleanerManagerTest, refuses_an_impossible_dedupe_load_factor) {
+  for (double factor : {0.0, 1.5}) {
+    config.cleaner.dedupe_load_factor = factor;
+    EXPECT_EQ(LogManager::open(config, FileSystem::posix(), clock).error(), StorageErrc::kInvalidConfig);
+  }
+}
+
 TEST_F(CleanerManagerTest, a_disabled_cleaner_prepares_nothing) {
   config.cleaner.enable = false;
   open();

@@ -36,6 +36,9 @@ struct CleanerConfig {
   double dedupe_load_factor = 0.9;               // log.cleaner.io.buffer.load.factor
 };
 
+// StorageErrc::kInvalidConfig unless 0 < dedupe_load_factor <= 1.
+std::error_code validate(const CleanerConfig& config);
+
 // What one round did; logged, and returned by complete_cleaning().
 struct CleanerStats {
   int64_t first_dirty_offset = 0;  // the cleaner checkpoint before the round
