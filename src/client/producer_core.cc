@@ -198,14 +198,17 @@ awaitable<void> ProducerCore::sender_loop() {
     for (auto& [node, list] : by_leader) {
       asio::co_spawn(client_.executor(), send_to_leader(node, std::move(list)), log_failure);
     }
-    if (need_metadata && !refreshing_) {
-      refreshing_ = true;
-      asio::co_spawn(client_.executor(), refresh_metadata(), log_failure);
-    }
+    if (need_metadata) request_metadata_refresh();
     auto next = accumulator_.next_ready(now);
     wakeup_.expires_at(next ? *next : ProducerClock::time_point::max());
     co_await wakeup_.async_wait(use_tuple);
   }
+}
+
+void ProducerCore::request_metadata_refresh() {
+  if (refreshing_ || aborted_) return;
+  refreshing_ = true;
+  asio::co_spawn(client_.executor(), refresh_metadata(), log_failure);
 }
 
 awaitable<void> ProducerCore::refresh_metadata() {
@@ -214,7 +217,9 @@ awaitable<void> ProducerCore::refresh_metadata() {
   for (const auto& tp : accumulator_.partitions()) {
     if (topics.empty() || topics.back() != tp.topic) topics.push_back(tp.topic);
   }
-  auto r = co_await client_.refresh_metadata(std::move(topics));
+  std::optional<std::vector<std::string>> wanted;  // nullopt: every topic
+  if (!topics.empty()) wanted = std::move(topics);
+  auto r = co_await client_.refresh_metadata(std::move(wanted));
   if (!r) {
     asio::steady_timer backoff(client_.executor(), client_.options().retry.backoff);
     co_await backoff.async_wait(use_tuple);
@@ -286,9 +291,12 @@ void ProducerCore::retry_or_fail(BatchPtr batch, const Error& error) {
     fail(*batch, error);
     return;
   }
-  if (error.needs_metadata_refresh()) client_.invalidate_metadata();
   ++batch->attempts;
   accumulator_.requeue(std::move(batch), now + backoff);
+  if (error.needs_metadata_refresh()) {
+    client_.invalidate_metadata();
+    request_metadata_refresh();  // the cached leader is the one that just failed
+  }
 }
 
 void ProducerCore::complete(ProducerBatch& batch, int64_t base_offset, int64_t log_append_time) {

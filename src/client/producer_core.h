@@ -47,6 +47,8 @@ class ProducerCore : public std::enable_shared_from_this<ProducerCore> {
   void complete(ProducerBatch& batch, int64_t base_offset, int64_t log_append_time);
   void fail(ProducerBatch& batch, const Error& error);
   void retry_or_fail(BatchPtr batch, const Error& error);
+  // Starts one metadata refresh for the queued topics unless one is running.
+  void request_metadata_refresh();
   void wake() { wakeup_.cancel(); }
   void notify() { changed_.cancel(); }
 
