@@ -41,3 +41,33 @@ install: build
 
 clean:
 	@rm -rf $(BUILD_DIR)
+
+# A local 3-node cluster from config/cluster/ (data under ./data/cluster/,
+# logs in ./data/cluster/nodeN.log).  `make cluster-stop` stops it by PID.
+CLUSTER_NODES := 1 2 3
+cluster: build
+	@mkdir -p data/cluster
+	@for n in $(CLUSTER_NODES); do \
+	  if [ -f data/cluster/node$$n.pid ] && kill -0 $$(cat data/cluster/node$$n.pid) 2>/dev/null; then \
+	    echo "node $$n already running (pid $$(cat data/cluster/node$$n.pid))"; continue; fi; \
+	  nohup $(BUILD_DIR)/bin/kappa-broker --config config/cluster/node$$n.yaml \
+	    > data/cluster/node$$n.log 2>&1 < /dev/null & echo $$! > data/cluster/node$$n.pid; \
+	  echo "started node $$n (pid $$!, log data/cluster/node$$n.log)"; \
+	done
+	@echo "bootstrap servers: 127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094"
+
+cluster-stop:
+	@for n in $(CLUSTER_NODES); do \
+	  if [ -f data/cluster/node$$n.pid ]; then \
+	    pid=$$(cat data/cluster/node$$n.pid); \
+	    if kill -0 $$pid 2>/dev/null; then kill -TERM $$pid; echo "stopping node $$n (pid $$pid)"; fi; \
+	  fi; \
+	done
+	@for n in $(CLUSTER_NODES); do \
+	  if [ -f data/cluster/node$$n.pid ]; then \
+	    pid=$$(cat data/cluster/node$$n.pid); \
+	    for i in $$(seq 1 300); do kill -0 $$pid 2>/dev/null || break; sleep 0.1; done; \
+	    if kill -0 $$pid 2>/dev/null; then kill -KILL $$pid; echo "node $$n killed after 30 s"; fi; \
+	    rm -f data/cluster/node$$n.pid; \
+	  fi; \
+	done

@@ -19,11 +19,29 @@ struct ApiHandler {
   const protocol::ApiSpec* spec = nullptr;
   uint8_t listeners = protocol::kListenerBroker;
   awaitable<void> (*invoke)(RequestContext&, protocol::Reader&, protocol::Writer&) = nullptr;
+  // Metadata changes: when this node is not the active controller the
+  // request is forwarded there (KappaForward) instead of being handled.
+  bool forward_to_controller = false;
 };
 
+// Whether this node handles controller-bound requests itself.
+bool is_active_controller(RequestContext& ctx);
+// Forwards the undecoded request body to the active controller and writes
+// its response body, once this node's metadata includes the change.  False
+// when no controller could be reached: the caller then handles the request
+// locally, which answers NOT_CONTROLLER (retriable) per item.
+awaitable<bool> forward_to_controller(RequestContext& ctx, std::span<const uint8_t> body, protocol::Writer& w);
+
 namespace detail {
-template <typename Req, typename Resp, awaitable<Resp> (*Fn)(RequestContext&, Req&)>
+template <typename Req, typename Resp, awaitable<Resp> (*Fn)(RequestContext&, Req&), bool Forward>
 awaitable<void> invoke(RequestContext& ctx, protocol::Reader& r, protocol::Writer& w) {
+  if constexpr (Forward) {
+    if (!is_active_controller(ctx)) {
+      auto body = r.rest();
+      if (co_await forward_to_controller(ctx, body, w)) co_return;
+      r = protocol::Reader(body, ctx.frame);
+    }
+  }
   Req request;
   request.decode(r, ctx.version());
   Resp response = co_await Fn(ctx, request);
@@ -35,7 +53,14 @@ class ApiRegistry {
  public:
   template <typename Req, typename Resp, awaitable<Resp> (*Fn)(RequestContext&, Req&)>
   void add(uint8_t listeners = protocol::kListenerBroker) {
-    handlers_.push_back(ApiHandler{&protocol::api_spec(Req::kApiKey), listeners, &detail::invoke<Req, Resp, Fn>});
+    handlers_.push_back(
+        ApiHandler{&protocol::api_spec(Req::kApiKey), listeners, &detail::invoke<Req, Resp, Fn, false>, false});
+  }
+  // A metadata change that only the active controller may carry out.
+  template <typename Req, typename Resp, awaitable<Resp> (*Fn)(RequestContext&, Req&)>
+  void add_forwarded() {
+    handlers_.push_back(ApiHandler{&protocol::api_spec(Req::kApiKey), protocol::kListenerBroker,
+                                   &detail::invoke<Req, Resp, Fn, true>, true});
   }
 
   // nullptr when the API is not served on this kind of listener.

@@ -1,9 +1,19 @@
 #pragma once
-// The broker process: owns the configuration, the committed metadata image,
-// the controller (when this node is the active one), the partition logs, and
-// the network server, and wires the request handlers to them.  Everything
-// runs on one event-loop thread (the io_context passed in); blocking disk
-// work (fsync) goes to a small pool and posts back.
+// The Kappa node process.  Depending on process.roles it is a controller
+// quorum voter (holding the Raft metadata log and, when elected, the active
+// controller), a broker (partition logs, client requests), or both.
+//
+// Startup: storage and the metadata log are recovered; the controller
+// listener opens; a broker registers with the active controller and only
+// opens its client listeners once the controller has unfenced it (its
+// metadata caught up).  Shutdown: a broker first asks for a controlled
+// shutdown (leadership moves away), then stops listening, finishes the
+// requests in flight, flushes and closes its logs (writing the
+// clean-shutdown markers); a voter that leads the quorum hands leadership
+// to another voter.
+//
+// Everything runs on one event-loop thread (the io_context passed in);
+// blocking disk work (fsync) goes to a small pool and posts back.
 
 #include <memory>
 #include <string>
@@ -11,8 +21,12 @@
 
 #include "broker/asio.h"
 #include "broker/broker_metrics.h"
+#include "broker/partition_wait.h"
+#include "kappa/async/async_result.h"
 #include "kappa/config/config.h"
+#include "kappa/controller/broker_lifecycle.h"
 #include "kappa/controller/controller.h"
+#include "kappa/controller/raft_metadata_log.h"
 #include "kappa/group/group_coordinator.h"
 #include "kappa/metadata/metadata_image.h"
 #include "kappa/replication/replica_manager.h"
@@ -22,19 +36,21 @@ namespace kappa::broker {
 
 using kappa::config::BrokerConfig;
 
+class BrokerLifecycleManager;
+class ControllerChannel;
+class MetadataFollower;
+class NetworkRaftTransport;
+class PeerPool;
 class Server;
-class LocalMetadataLog;
 
 class Broker {
  public:
   Broker(asio::io_context& io, BrokerConfig config);
   ~Broker();
 
-  // Opens storage, loads metadata, binds listeners.  Throws std::runtime_error
-  // with a clear message on fatal startup errors.
+  // Recovers storage and metadata and starts the roles.  Throws
+  // std::runtime_error with a clear message on fatal startup errors.
   void start();
-  // Stops accepting, finishes in-flight requests, flushes, writes the
-  // clean-shutdown markers.
   awaitable<void> shutdown();
 
   asio::io_context& io() { return io_; }
@@ -43,26 +59,42 @@ class Broker {
   int32_t node_id() const { return config_.node_id(); }
   const std::string& cluster_id() const { return cluster_id_; }
   const metadata::MetadataImage& image() const { return image_; }
-  // The node id of the active controller, -1 when unknown.
-  int32_t controller_id() const;
-  // The controller frontend; only valid on the active controller.
-  controller::Controller& controller() { return *controller_; }
   BrokerMetrics& metrics() { return metrics_; }
   Server& server() { return *server_; }
+
+  // --- controller side ---
+  // The node id of the active controller, -1 when unknown.
+  int32_t controller_id() const;
+  bool is_active_controller() const;
+  // The controller frontend (its changes fail with NOT_CONTROLLER unless this
+  // node is the active controller).
+  controller::Controller& controller() { return *controller_; }
+  // The quorum's metadata log; null when this node is not a voter.
+  controller::RaftMetadataLog* quorum() { return quorum_.get(); }
+  // Broker liveness tracking; null when this node is not a voter.
+  controller::BrokerLifecycle* lifecycle() { return lifecycle_.get(); }
+  ControllerChannel& channel() { return *channel_; }
+  // Completes once the local image has applied `offset` (true) or at the deadline.
+  awaitable<bool> wait_for_metadata(int64_t offset, Deadline deadline);
+
+  // --- broker side ---
+  bool is_broker() const { return config_.is_broker(); }
   replication::ReplicaManager& replicas() { return *replicas_; }
   storage::LogManager& logs() { return *logs_; }
-  // Effective settings of a topic (its overrides over the broker defaults).
   config::TopicConfig topic_config(const metadata::TopicImage& topic) const {
     return config::TopicConfig(&config_, topic.configs);
   }
-  // True once shutdown has begun: long polls end, nothing new starts.
-  bool stopping() const { return stopping_; }
   // fsyncs `log` on the blocking pool if its flush policy is due.
   awaitable<std::error_code> flush_if_due(std::shared_ptr<storage::Log> log);
-
-  // Creates the listed topics with the broker defaults (Metadata auto-create);
-  // errors other than "already exists" are logged.
+  // Creates the listed topics with the broker defaults (Metadata auto-create).
   awaitable<void> auto_create_topics(const std::vector<std::string>& names);
+  // Creates a topic through the active controller, wherever it runs; returns
+  // once the topic is in this node's metadata (or with the error).
+  awaitable<controller::CommandResult> create_topic_anywhere(controller::NewTopic topic);
+
+  // True once shutdown has begun: long polls end, nothing new starts.
+  bool stopping() const { return stopping_; }
+  bool stopped() const { return stopped_; }
 
   // --- Consumer groups (see include/kappa/group/group_coordinator.h)
   group::GroupCoordinator& groups() { return *groups_; }
@@ -73,29 +105,50 @@ class Broker {
                                                        std::map<std::string, std::string> configs);
 
  private:
-  void on_metadata_committed();
-  awaitable<void> register_self();
   void open_storage();
-  // Periodic work: retention, the time-based flush policy, checkpoints.
+  void open_metadata();
+  void begin_serving();
+  void on_metadata_committed();
+  // broker_housekeeping.cc: periodic work.
   void start_housekeeping();
   awaitable<void> every(std::chrono::milliseconds period, void (Broker::*task)());
+  awaitable<void> every_async(std::chrono::milliseconds period, awaitable<void> (Broker::*task)());
   void run_retention();
   void run_flush_policy();
   void run_checkpoints();
+  awaitable<void> run_controller_duties();
+  awaitable<void> run_leader_rebalance();
+  awaitable<void> hand_over_quorum_leadership();
 
   asio::io_context& io_;
   asio::thread_pool pool_{2};
   BrokerConfig config_;
   std::string cluster_id_;
   metadata::MetadataImage image_;
-  std::unique_ptr<LocalMetadataLog> metadata_log_;
-  std::unique_ptr<controller::Controller> controller_;
   BrokerMetrics metrics_;
+  // Two connection pools to the voters: Raft traffic must never queue behind
+  // a controller request that itself waits for a Raft commit (a broker
+  // registration, a forwarded change), because a connection's requests are
+  // handled in order.
+  std::unique_ptr<PeerPool> raft_peers_;
+  std::unique_ptr<PeerPool> peers_;
+  std::unique_ptr<NetworkRaftTransport> transport_;
+  std::unique_ptr<controller::RaftMetadataLog> quorum_;
+  std::unique_ptr<MetadataFollower> follower_;
+  controller::MetadataLog* metadata_log_ = nullptr;
+  std::unique_ptr<controller::Controller> controller_;
+  std::unique_ptr<controller::BrokerLifecycle> lifecycle_;
+  std::unique_ptr<ControllerChannel> channel_;
+  std::unique_ptr<BrokerLifecycleManager> broker_lifecycle_;
   std::unique_ptr<storage::LogManager> logs_;
   std::unique_ptr<replication::ReplicaManager> replicas_;
   std::unique_ptr<group::GroupCoordinator> groups_;  // uses replicas_
   std::unique_ptr<Server> server_;
+  std::vector<std::pair<int64_t, std::shared_ptr<AsyncResult<bool>>>> metadata_waiters_;
+  bool serving_ = false;
+  bool was_active_controller_ = false;
   bool stopping_ = false;
+  bool stopped_ = false;
   bool checkpoint_running_ = false;
 };
 

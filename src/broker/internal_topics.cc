@@ -1,6 +1,6 @@
 // Broker::ensure_internal_topic: internal topics are created on first need
-// through the controller.  Kept apart from broker.cc so the controller
-// quorum work can change how topics are created in one place.
+// through the active controller, wherever it runs.  Kept apart from
+// broker.cc so topic creation can change in one place.
 #include "broker/broker.h"
 #include "kappa/common/log.h"
 
@@ -15,10 +15,10 @@ awaitable<protocol::ErrorCode> Broker::ensure_internal_topic(std::string name, i
   topic.num_partitions = partitions;
   topic.replication_factor = replication_factor;
   topic.configs = std::move(configs);
-  auto created = co_await controller_->create_topic(topic, false);
+  auto created = co_await create_topic_anywhere(std::move(topic));
   if (created.ok()) {
     logging::get("broker")->info("created internal topic {} with {} partitions, replication factor {}", name,
-                                 created.num_partitions, created.replication_factor);
+                                 partitions, replication_factor);
     co_return protocol::ErrorCode::kNone;
   }
   if (created.error == protocol::ErrorCode::kTopicAlreadyExists) co_return protocol::ErrorCode::kNone;

@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::signal(SIGPIPE, SIG_IGN);
-  asio::io_context io(1);
+  asio::io_context io;
   broker::Broker broker(io, std::move(*cfg));
   try {
     broker.start();

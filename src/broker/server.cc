@@ -15,13 +15,12 @@ auto& log() {
 
 Server::Server(Broker& broker, asio::io_context& io) : broker_(broker), io_(io) {}
 
-void Server::start() {
+void Server::bind(protocol::Listener kind) {
   const auto& cfg = broker_.config();
   auto controller_names = cfg.get_list("controller.listener.names");
   for (const auto& ep : cfg.listeners()) {
     bool is_controller = std::find(controller_names.begin(), controller_names.end(), ep.name) != controller_names.end();
-    if (is_controller && !cfg.is_controller()) continue;
-    if (!is_controller && !cfg.is_broker()) continue;
+    if (is_controller != (kind == protocol::kListenerController)) continue;
     Acceptor a{ep, is_controller ? protocol::kListenerController : protocol::kListenerBroker,
                std::make_unique<tcp::acceptor>(io_)};
     try {
@@ -39,8 +38,12 @@ void Server::start() {
     log()->info("listening on {}://{}:{}", ep.name, ep.host, a.acceptor->local_endpoint().port());
     acceptors_.push_back(std::move(a));
   }
+}
+
+void Server::accept(protocol::Listener kind) {
   accepting_ = true;
   for (auto& a : acceptors_) {
+    if (a.kind != kind) continue;
     asio::co_spawn(io_, accept_loop(a), [name = a.endpoint.name](std::exception_ptr e) {
       if (!e) return;
       try {
@@ -105,6 +108,10 @@ awaitable<void> Server::drain(std::chrono::milliseconds grace) {
     t.expires_after(std::chrono::milliseconds(10));
     co_await t.async_wait(use_tuple);
   }
+}
+
+awaitable<void> Server::close_all() {
+  asio::steady_timer t(io_);
   for (auto& c : connections_) c->force_close();
   while (!connections_.empty()) {
     t.expires_after(std::chrono::milliseconds(5));

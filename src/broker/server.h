@@ -21,12 +21,17 @@ class Server {
  public:
   Server(Broker& broker, asio::io_context& io);
 
-  // Binds every listener; throws std::runtime_error naming the listener on failure.
-  void start();
+  // Binds the listeners of one kind (client-facing broker listeners or the
+  // controller listener); throws std::runtime_error naming the listener on
+  // failure.  Connections are accepted only after accept(kind).
+  void bind(protocol::Listener kind);
+  void accept(protocol::Listener kind);
   void stop_accepting();
-  // Asks every connection to finish its request in flight and close; after
-  // `grace` the rest are closed forcibly.
+  // Asks every connection to finish its request in flight and close, and
+  // waits up to `grace` for them.
   awaitable<void> drain(std::chrono::milliseconds grace);
+  // Closes the remaining connections and waits until their requests end.
+  awaitable<void> close_all();
   size_t connection_count() const { return connections_.size(); }
   // The port a listener is bound to (useful with port 0).
   uint16_t bound_port(std::string_view listener_name) const;

@@ -57,6 +57,13 @@ awaitable<CommandResult> Controller::alter_topic_configs(std::string topic,
   co_return co_await commit(planned, std::move(records), validate_only);
 }
 
+awaitable<CommandResult> Controller::execute(Plan plan) {
+  auto guard = co_await mutex_.lock();
+  std::vector<metadata::MetadataRecord> records;
+  auto planned = plan(image_, records);
+  co_return co_await commit(planned, std::move(records), false);
+}
+
 awaitable<ErrorCode> Controller::append(std::vector<metadata::MetadataRecord> records) {
   auto guard = co_await mutex_.lock();
   co_return co_await log_.append(std::move(records));

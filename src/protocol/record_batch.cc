@@ -36,8 +36,12 @@ bool read_varint(const uint8_t*& p, const uint8_t* end, int64_t& out, int max_by
   return false;
 }
 
-// Checks the framing of `count` uncompressed records in [p, end).
-bool check_records(const uint8_t* p, const uint8_t* end, int32_t count, std::string& why) {
+// Checks the framing of `count` uncompressed records in [p, end).  Offset
+// deltas must be 0, 1, 2, ... for produced batches; stored batches may have
+// gaps left by the log cleaner (increasing, at most `last_delta`).
+bool check_records(const uint8_t* p, const uint8_t* end, int32_t count, BatchOrigin origin, int64_t last_delta,
+                   std::string& why) {
+  int64_t previous_delta = -1;
   for (int32_t i = 0; i < count; ++i) {
     int64_t len;
     if (!read_varint(p, end, len, 5) || len < 0 || len > end - p) {
@@ -51,10 +55,14 @@ bool check_records(const uint8_t* p, const uint8_t* end, int32_t count, std::str
       why = fmt::format("record {} is truncated", i);
       return false;
     }
-    if (offset_delta != i) {
+    const bool in_order = origin == BatchOrigin::kProduced
+                              ? offset_delta == i
+                              : offset_delta > previous_delta && offset_delta <= last_delta;
+    if (!in_order) {
       why = fmt::format("record {} has offset delta {}", i, offset_delta);
       return false;
     }
+    previous_delta = offset_delta;
     if (!read_varint(q, rec_end, key_len, 5) || key_len < -1 || key_len > rec_end - q) {
       why = fmt::format("record {} has a bad key length", i);
       return false;
@@ -136,7 +144,7 @@ uint32_t crc32c(std::span<const uint8_t> bytes, uint32_t seed) {
   return ~crc32_iscsi(const_cast<unsigned char*>(bytes.data()), static_cast<int>(bytes.size()), ~seed);
 }
 
-BatchValidation validate_batch(std::span<const uint8_t> batch) {
+BatchValidation validate_batch(std::span<const uint8_t> batch, BatchOrigin origin) {
   BatchValidation v;
   auto fail = [&](ErrorCode e, std::string msg) {
     v.error = e;
@@ -168,13 +176,17 @@ BatchValidation validate_batch(std::span<const uint8_t> batch) {
                 fmt::format("unknown compression codec {}", static_cast<int>(h->compression())));
   }
   // 64-bit: lastOffsetDelta may be INT32_MAX on hostile input.
-  if (!h->is_control() && h->records_count != static_cast<int64_t>(h->last_offset_delta) + 1) {
+  const int64_t span = static_cast<int64_t>(h->last_offset_delta) + 1;
+  const bool count_ok = origin == BatchOrigin::kProduced ? h->is_control() || h->records_count == span
+                                                         : h->records_count <= span;
+  if (!count_ok) {
     return fail(ErrorCode::kInvalidRecord, fmt::format("{} records but last offset delta {}", h->records_count,
                                                        h->last_offset_delta));
   }
   if (h->compression() == Compression::kNone) {
     std::string why;
-    if (!check_records(batch.data() + kHeaderSize, batch.data() + batch.size(), h->records_count, why)) {
+    if (!check_records(batch.data() + kHeaderSize, batch.data() + batch.size(), h->records_count, origin,
+                       h->last_offset_delta, why)) {
       return fail(ErrorCode::kCorruptMessage, why);
     }
   }

@@ -18,7 +18,7 @@ class StorageCategory final : public std::error_category {
       case StorageErrc::kCorruptBatch:
         return "record batch failed validation";
       case StorageErrc::kNonContiguousOffsets:
-        return "batch offsets do not continue the log end";
+        return "batch offsets do not increase past the log end";
       case StorageErrc::kBatchTooLarge:
         return "record batch larger than segment.bytes";
       case StorageErrc::kLogFailed:
@@ -33,6 +33,8 @@ class StorageCategory final : public std::error_category {
         return "invalid log configuration";
       case StorageErrc::kInvalidTopicPartition:
         return "invalid topic name or partition";
+      case StorageErrc::kCleaningAborted:
+        return "the log changed during cleaning; the result was discarded";
     }
     return "unknown storage error " + std::to_string(value);
   }
@@ -65,6 +67,7 @@ protocol::ErrorCode to_kafka_error(std::error_code ec) {
     case StorageErrc::kInvalidTopicPartition:
       return ErrorCode::kInvalidTopicException;
     case StorageErrc::kNonContiguousOffsets:
+    case StorageErrc::kCleaningAborted:
       return ErrorCode::kUnknownServerError;
     case StorageErrc::kLogFailed:
     case StorageErrc::kCorruptSegment:

@@ -45,26 +45,31 @@ void Log::mark_failed(std::string_view what, std::error_code ec) {
   failed_ = true;
 }
 
-std::error_code Log::roll(int64_t now_ms) {
+std::error_code Log::roll(int64_t now_ms, int64_t base_offset) {
+  base_offset = std::max(base_offset, next_offset_);
   active().seal();
-  auto segment = Segment::create(*params_.fs, params_.dir, next_offset_, SegmentOptions::from(params_.config), now_ms);
+  auto segment = Segment::create(*params_.fs, params_.dir, base_offset, SegmentOptions::from(params_.config), now_ms);
   if (!segment) return segment.error();
-  segments_.emplace(next_offset_, std::move(*segment));
+  segments_.emplace(base_offset, std::move(*segment));
   dir_dirty_ = rolled_since_flush_ = true;
-  logger().debug("[{}] rolled a new segment at offset {}", params_.topic_partition, next_offset_);
+  logger().debug("[{}] rolled a new segment at offset {}", params_.topic_partition, base_offset);
   return {};
 }
 
+// A new segment starts at the batch's base offset, which is beyond the log
+// end when a follower copies a gap that compaction left on the leader.  An
+// empty active segment is kept unless the batch's offsets would not fit it
+// (a gap of more than 2^31 offsets); it then stays behind, empty.
 std::error_code Log::maybe_roll(const BatchHeader& h, int64_t now_ms) {
   const LogConfig& config = params_.config;
   if (static_cast<int64_t>(h.total_size()) > config.segment_bytes) return make_error_code(StorageErrc::kBatchTooLarge);
   const Segment& segment = active();
-  if (segment.empty()) return {};
+  bool offsets_overflow = h.last_offset() - segment.base_offset() > INT32_MAX;
+  if (segment.empty()) return offsets_overflow ? roll(now_ms, h.base_offset) : std::error_code();
   bool full = static_cast<int64_t>(segment.size() + h.total_size()) > config.segment_bytes;
   bool old = segment.age_for_roll(now_ms, h.max_timestamp) > config.segment_ms;
-  bool offsets_overflow = h.last_offset() - segment.base_offset() > INT32_MAX;
   if (!full && !old && !offsets_overflow && !segment.index_full()) return {};
-  return roll(now_ms);
+  return roll(now_ms, h.base_offset);
 }
 
 std::error_code Log::write_batch(std::span<const uint8_t> batch, const BatchHeader& header) {
@@ -107,15 +112,16 @@ Result<AppendResult> Log::append_as_follower(std::span<const uint8_t> batches) {
   if (auto ec = check_writable()) return ec;
   std::vector<BatchHeader> headers;
   std::error_code invalid;
-  int64_t expected = next_offset_;
+  int64_t expected = next_offset_;  // the lowest base offset the next batch may have
   size_t consumed = protocol::for_each_batch(batches, [&](std::span<const uint8_t> batch) {
     if (invalid) return;
-    auto v = protocol::validate_batch(batch);
+    // The leader's batches may have been compacted: gaps inside and between them.
+    auto v = protocol::validate_batch(batch, protocol::BatchOrigin::kStored);
     if (v.error != protocol::ErrorCode::kNone) {
       logger().warn("[{}] refusing a replicated batch at offset {}: {}", params_.topic_partition,
                     v.header.base_offset, v.message);
       invalid = make_error_code(StorageErrc::kCorruptBatch);
-    } else if (v.header.base_offset != expected) {
+    } else if (v.header.base_offset < expected) {
       invalid = make_error_code(StorageErrc::kNonContiguousOffsets);
     }
     expected = v.header.next_offset();
@@ -123,7 +129,8 @@ Result<AppendResult> Log::append_as_follower(std::span<const uint8_t> batches) {
   });
   if (invalid) return invalid;
   if (consumed != batches.size()) return make_error_code(StorageErrc::kInvalidBatch);
-  AppendResult result{next_offset_, next_offset_ - 1, -1, log_start_offset_};
+  AppendResult result{headers.empty() ? next_offset_ : headers.front().base_offset, next_offset_ - 1, -1,
+                      log_start_offset_};
   size_t pos = 0;
   for (const BatchHeader& h : headers) {
     if (auto ec = write_batch(batches.subspan(pos, h.total_size()), h)) return ec;

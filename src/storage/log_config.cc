@@ -15,7 +15,8 @@ std::error_code validate(const LogConfig& c) {
             c.segment_index_bytes >= static_cast<int64_t>(4 * TimeIndexEntry::kSize) &&
             c.segment_index_bytes <= kMaxFilePosition && c.index_interval_bytes >= 0 &&
             c.retention_ms >= -1 && c.retention_bytes >= -1 && c.flush_messages >= 1 && c.flush_ms >= 0 &&
-            c.max_message_bytes >= 0;
+            c.max_message_bytes >= 0 && c.delete_retention_ms >= 0 && c.min_compaction_lag_ms >= 0 &&
+            c.min_cleanable_dirty_ratio >= 0 && c.min_cleanable_dirty_ratio <= 1;
   return ok ? std::error_code() : make_error_code(StorageErrc::kInvalidConfig);
 }
 

@@ -1,6 +1,8 @@
 // Log loading and recovery (docs/storage.md "Recovery").
 //
-// After a clean shutdown every segment is trusted: its indexes are loaded
+// First, cleaned segments whose swap was interrupted by a crash are swapped
+// in (or discarded if uncommitted; segment_swap.h).  Then, after a clean
+// shutdown every segment is trusted: its indexes are loaded
 // (rebuilt from batch headers if missing or damaged) and only the batches
 // after the last index entry are read to find the end.  Otherwise the
 // segments from the one containing the recovery point onwards are
@@ -16,6 +18,7 @@
 #include "kappa/storage/log.h"
 #include "logger.h"
 #include "segment.h"
+#include "segment_swap.h"
 
 namespace kappa::storage {
 namespace {
@@ -90,6 +93,9 @@ Result<std::unique_ptr<Log>> Log::open(LogParams params) {
 }
 
 std::error_code Log::load() {
+  auto swaps = complete_interrupted_swaps(*params_.fs, params_.dir);
+  if (!swaps) return swaps.error();
+  load_stats_.swaps_completed = *swaps;
   auto bases = list_segments(*params_.fs, params_.dir);
   if (!bases) return bases.error();
   const int64_t recover_from = recovery_start(params_, *bases);
@@ -108,6 +114,8 @@ std::error_code Log::load() {
   if (auto ec = load_epochs(recover_from)) return ec;
 
   high_watermark_ = next_offset_;
+  cleaned_offset_ = params_.cleaner_checkpoint.value_or(log_start_offset_);
+  if (cleaned_offset_ < log_start_offset_ || cleaned_offset_ > next_offset_) cleaned_offset_ = log_start_offset_;
   last_flush_ms_ = params_.clock->wall_ms();
   recovery_point_ = params_.clean_shutdown ? next_offset_ : std::min(params_.recovery_point.value_or(0), next_offset_);
   load_stats_.segments = segments_.size();

@@ -55,6 +55,7 @@ LogManager::~LogManager() = default;
 Result<std::unique_ptr<LogManager>> LogManager::open(LogManagerConfig config, FileSystem& fs, const Clock& clock) {
   if (config.log_dirs.empty()) return make_error_code(StorageErrc::kInvalidConfig);
   if (auto ec = validate(config.default_config)) return ec;
+  if (auto ec = validate(config.cleaner)) return ec;
   std::unique_ptr<LogManager> manager(new LogManager(std::move(config), fs, clock));
   for (size_t i = 0; i < manager->config_.log_dirs.size(); ++i) {
     if (auto ec = manager->load_dir(i)) return ec;
@@ -73,6 +74,7 @@ std::error_code LogManager::load_dir(size_t dir_index) {
   }
   const OffsetMap recovery_points = read_offsets(fs_, dir / kRecoveryPointCheckpointFile);
   const OffsetMap log_starts = read_offsets(fs_, dir / kLogStartOffsetCheckpointFile);
+  const OffsetMap cleaned = read_offsets(fs_, dir / kCleanerCheckpointFile);
   auto names = fs_.list(dir);
   if (!names) return names.error();
   std::sort(names->begin(), names->end());
@@ -81,6 +83,7 @@ std::error_code LogManager::load_dir(size_t dir_index) {
     const auto path = dir / name;
     if (is_delete_dir_name(name)) removed_dirs_.push_back(path);
     if (name.ends_with(kTempSuffix)) (void)fs_.remove(path);
+    if (config_.excluded_dirs.count(name)) continue;
     auto tp = TopicPartition::parse_dir_name(name);
     if (!tp || !fs_.is_directory(path)) continue;
     if (auto it = logs_.find(*tp); it != logs_.end()) {
@@ -88,7 +91,8 @@ std::error_code LogManager::load_dir(size_t dir_index) {
       return std::make_error_code(std::errc::file_exists);
     }
     LogParams params{path,  *tp, config_.config_for ? config_.config_for(*tp) : config_.default_config,
-                     &fs_,  &clock_, clean, lookup(recovery_points, *tp), lookup(log_starts, *tp)};
+                     &fs_,  &clock_, clean, lookup(recovery_points, *tp), lookup(log_starts, *tp),
+                     lookup(cleaned, *tp)};
     auto log = Log::open(std::move(params));
     if (!log) {
       logger().error("cannot load {}: {}", path.string(), log.error().message());
@@ -119,7 +123,8 @@ Result<std::shared_ptr<Log>> LogManager::get_or_create(const TopicPartition& tp,
   }
   size_t dir_index = least_loaded_dir();
   const auto& dir = config_.log_dirs[dir_index];
-  auto log = Log::open(LogParams{dir / tp.dir_name(), tp, config, &fs_, &clock_, false, std::nullopt, std::nullopt});
+  auto log = Log::open(
+      LogParams{dir / tp.dir_name(), tp, config, &fs_, &clock_, false, std::nullopt, std::nullopt, std::nullopt});
   if (!log) return log.error();
   if (auto ec = fs_.sync_directory(dir)) return ec;
   auto shared = std::shared_ptr<Log>(std::move(*log));
@@ -188,19 +193,60 @@ std::vector<PendingFlush> LogManager::flush_policy(int64_t now_ms) {
 }
 
 CheckpointTask LogManager::prepare_checkpoints() const {
-  std::vector<OffsetMap> recovery_points(config_.log_dirs.size()), log_starts(config_.log_dirs.size());
+  const size_t dirs = config_.log_dirs.size();
+  std::vector<OffsetMap> recovery_points(dirs), log_starts(dirs), cleaned(dirs);
   for (const auto& [tp, entry] : logs_) {
     recovery_points[entry.dir_index][tp] = entry.log->recovery_point();
     log_starts[entry.dir_index][tp] = entry.log->log_start_offset();
+    if (entry.log->config().compacts()) cleaned[entry.dir_index][tp] = entry.log->cleaned_offset();
   }
   CheckpointTask task;
   task.fs_ = &fs_;
-  for (size_t i = 0; i < config_.log_dirs.size(); ++i) {
+  for (size_t i = 0; i < dirs; ++i) {
     const auto& dir = config_.log_dirs[i];
     task.files_.emplace_back(dir / kRecoveryPointCheckpointFile, format_offset_checkpoint(recovery_points[i]));
     task.files_.emplace_back(dir / kLogStartOffsetCheckpointFile, format_offset_checkpoint(log_starts[i]));
+    task.files_.emplace_back(dir / kCleanerCheckpointFile, format_offset_checkpoint(cleaned[i]));
   }
   return task;
+}
+
+std::optional<PendingClean> LogManager::prepare_cleaning(int64_t now_ms) {
+  if (!config_.cleaner.enable) return std::nullopt;
+  std::shared_ptr<Log> best;
+  CleaningCandidate best_candidate;
+  for (const auto& [tp, entry] : logs_) {
+    auto c = entry.log->cleaning_candidate(now_ms);
+    if (!c) continue;
+    bool better = !best || c->tombstones_due > best_candidate.tombstones_due ||
+                  (c->tombstones_due == best_candidate.tombstones_due && c->dirty_ratio > best_candidate.dirty_ratio);
+    if (better) {
+      best = entry.log;
+      best_candidate = *c;
+    }
+  }
+  if (!best) return std::nullopt;
+  auto task = best->prepare_cleaning(now_ms, config_.cleaner);
+  if (!task) {
+    logger().warn("[{}] cannot prepare cleaning: {}", best->topic_partition(), task.error().message());
+    return std::nullopt;
+  }
+  if (!*task) return std::nullopt;
+  return PendingClean{best, std::move(**task)};
+}
+
+size_t LogManager::run_cleaner(int64_t now_ms, size_t max_rounds) {
+  size_t rounds = 0;
+  for (; rounds < max_rounds; ++rounds) {
+    auto pending = prepare_cleaning(now_ms);
+    if (!pending) break;
+    auto done = pending->log->complete_cleaning(pending->task, pending->task.run());
+    if (!done) {
+      logger().warn("[{}] cleaning failed: {}", pending->log->topic_partition(), done.error().message());
+      break;
+    }
+  }
+  return rounds;
 }
 
 std::error_code LogManager::shutdown() {

@@ -43,7 +43,7 @@ std::error_code Log::delete_oldest(size_t count, int64_t now_ms) {
   if (count == segments_.size()) {
     // Everything may go, including the active segment: roll so that an
     // empty active segment remains.
-    if (auto ec = roll(now_ms)) return ec;
+    if (auto ec = roll(now_ms, next_offset_)) return ec;
   }
   for (size_t i = 0; i < count; ++i) {
     auto segment = std::move(segments_.begin()->second);

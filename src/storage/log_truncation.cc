@@ -27,6 +27,7 @@ std::error_code Log::truncate_to(int64_t offset) {
   log_start_offset_ = std::min(log_start_offset_, next_offset_);
   recovery_point_ = std::min(recovery_point_, next_offset_);
   high_watermark_ = std::min(high_watermark_, next_offset_);
+  cleaned_offset_ = std::min(cleaned_offset_, next_offset_);  // what follows will be new, dirty data
   if (auto ec = epochs_.truncate_from_end(next_offset_)) {
     logger().warn("[{}] cannot write the leader epoch checkpoint (retried at flush): {}", params_.topic_partition,
                   ec.message());
@@ -50,7 +51,8 @@ std::error_code Log::truncate_fully_and_start_at(int64_t offset) {
     return segment.error();
   }
   segments_.emplace(offset, std::move(*segment));
-  log_start_offset_ = next_offset_ = recovery_point_ = high_watermark_ = offset;
+  log_start_offset_ = next_offset_ = recovery_point_ = high_watermark_ = cleaned_offset_ = offset;
+  delete_horizon_.reset();
   if (auto ec = epochs_.clear()) {
     logger().warn("[{}] cannot write the leader epoch checkpoint (retried at flush): {}", params_.topic_partition,
                   ec.message());

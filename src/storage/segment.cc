@@ -40,17 +40,20 @@ Segment::Segment(FileSystem& fs, const std::filesystem::path& dir, int64_t base_
       next_offset_(base_offset) {}
 
 std::filesystem::path Segment::path_of(std::string_view suffix) const {
-  return dir_ / segment_file_name(base_offset_, suffix);
+  return dir_ / (segment_file_name(base_offset_, suffix) + file_suffix_);
 }
 
 Result<Segment::Files> Segment::open_files(FileSystem& fs, const std::filesystem::path& dir, int64_t base_offset,
-                                           OpenMode mode) {
+                                           OpenMode mode, std::string_view file_suffix) {
+  auto path_of = [&](std::string_view suffix) {
+    return dir / (segment_file_name(base_offset, suffix) + std::string(file_suffix));
+  };
   Files files;
-  auto log = fs.open(dir / segment_file_name(base_offset, kLogSuffix), mode);
+  auto log = fs.open(path_of(kLogSuffix), mode);
   if (!log) return log.error();
   files.log = *log;
   for (auto [suffix, out] : {std::pair{kIndexSuffix, &files.index}, std::pair{kTimeIndexSuffix, &files.time_index}}) {
-    auto path = dir / segment_file_name(base_offset, suffix);
+    auto path = path_of(suffix);
     if (!fs.exists(path)) files.indexes_missing = true;
     auto file = fs.open(path, mode == OpenMode::kCreate ? OpenMode::kCreate : OpenMode::kCreateOrOpen);
     if (!file) return file.error();
@@ -60,17 +63,19 @@ Result<Segment::Files> Segment::open_files(FileSystem& fs, const std::filesystem
 }
 
 Result<std::unique_ptr<Segment>> Segment::create(FileSystem& fs, const std::filesystem::path& dir,
-                                                 int64_t base_offset, const SegmentOptions& options, int64_t now_ms) {
-  auto files = open_files(fs, dir, base_offset, OpenMode::kCreate);
+                                                 int64_t base_offset, const SegmentOptions& options, int64_t now_ms,
+                                                 std::string_view file_suffix) {
+  auto files = open_files(fs, dir, base_offset, OpenMode::kCreate, file_suffix);
   if (!files) {
     if (files.error() != std::errc::file_exists) {  // do not remove another segment's files
       for (auto suffix : {kLogSuffix, kIndexSuffix, kTimeIndexSuffix}) {
-        (void)fs.remove(dir / segment_file_name(base_offset, suffix));
+        (void)fs.remove(dir / (segment_file_name(base_offset, suffix) + std::string(file_suffix)));
       }
     }
     return files.error();
   }
   auto segment = std::unique_ptr<Segment>(new Segment(fs, dir, base_offset, options, now_ms, std::move(*files)));
+  segment->file_suffix_ = file_suffix;
   segment->dirty_ = true;
   return segment;
 }
@@ -329,6 +334,13 @@ void Segment::add_files(std::vector<std::shared_ptr<File>>& out) const {
   out.push_back(log_);
   out.push_back(offset_index_.file());
   out.push_back(time_index_.file());
+}
+
+std::error_code Segment::sync_files() const {
+  for (const auto& file : {log_, offset_index_.file(), time_index_.file()}) {
+    if (auto ec = file->sync()) return ec;
+  }
+  return {};
 }
 
 std::error_code Segment::remove_files() {

@@ -15,6 +15,7 @@
 // Thread-safety: owned and used by one thread.  log_file() and the files
 // handed to a FlushTask may be used by other threads (see file_system.h).
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -22,6 +23,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kappa/protocol/record_batch.h"
@@ -56,8 +58,11 @@ struct RecoveryOutcome {
 class Segment {
  public:
   // Creates the files of a new, empty segment; EEXIST if the .log exists.
+  // `file_suffix` is appended to all three file names (the log cleaner
+  // writes <base>.log.cleaned etc.; see clear_file_suffix()).
   static Result<std::unique_ptr<Segment>> create(FileSystem& fs, const std::filesystem::path& dir,
-                                                 int64_t base_offset, const SegmentOptions& options, int64_t now_ms);
+                                                 int64_t base_offset, const SegmentOptions& options, int64_t now_ms,
+                                                 std::string_view file_suffix = {});
   // Opens a segment whose bytes are trusted: loads the indexes (rebuilding
   // them from the batch headers if missing or damaged) and finds the end by
   // scanning the headers after the last index entry.  kCorruptSegment when
@@ -72,6 +77,8 @@ class Segment {
                                                   RecoveryOutcome& outcome);
 
   int64_t base_offset() const { return base_offset_; }
+  int64_t created_ms() const { return created_ms_; }
+  void set_created_ms(int64_t ms) { created_ms_ = ms; }
   int64_t next_offset() const { return next_offset_; }
   uint64_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
@@ -84,6 +91,7 @@ class Segment {
   // minus the first batch's, or the time since creation if either is unset.
   int64_t age_for_roll(int64_t now_ms, int64_t batch_timestamp) const;
   bool index_full() const { return offset_index_.full() || time_index_.full(); }
+  size_t index_entries() const { return std::max(offset_index_.size(), time_index_.size()); }
   bool indexes_rebuilt() const { return indexes_rebuilt_; }
 
   // Appends one batch; `header` is its decoded header.  On a failed or
@@ -114,6 +122,12 @@ class Segment {
   void add_files(std::vector<std::shared_ptr<File>>& out) const;
   // Unlinks the three files (readers holding log_file() keep reading).
   std::error_code remove_files();
+  // After the files were renamed from <name><file_suffix> to <name> (the
+  // cleaner's swap): later file operations use the plain names.  The open
+  // descriptors are unaffected; File::path() keeps the name it was opened at.
+  void clear_file_suffix() { file_suffix_.clear(); }
+  // fsyncs the three files (the log cleaner, before a swap).
+  std::error_code sync_files() const;
   const std::shared_ptr<File>& log_file() const { return log_; }
 
  private:
@@ -125,7 +139,7 @@ class Segment {
   Segment(FileSystem& fs, const std::filesystem::path& dir, int64_t base_offset, const SegmentOptions& options,
           int64_t now_ms, Files files);
   static Result<Files> open_files(FileSystem& fs, const std::filesystem::path& dir, int64_t base_offset,
-                                  OpenMode mode);
+                                  OpenMode mode, std::string_view file_suffix = {});
   std::filesystem::path path_of(std::string_view suffix) const;
 
   Result<protocol::BatchHeader> read_header(uint64_t position, uint64_t limit) const;
@@ -139,6 +153,7 @@ class Segment {
 
   FileSystem& fs_;
   std::filesystem::path dir_;
+  std::string file_suffix_;
   int64_t base_offset_;
   SegmentOptions options_;
   int64_t created_ms_;

@@ -5,45 +5,12 @@
 
 #include <algorithm>
 
+#include "chunk_reader.h"
 #include "segment.h"
 
 namespace kappa::storage {
-namespace {
 
 namespace layout = protocol::batch_layout;
-
-constexpr size_t kReadChunk = 1 << 20;
-
-// Sequential reads of one file through a buffer, so validating a segment
-// costs one pread per megabyte rather than one per batch.
-class ChunkReader {
- public:
-  ChunkReader(const File& file, uint64_t file_size) : file_(file), file_size_(file_size) {}
-
-  // Up to `n` bytes at `position` (fewer only at the end of the file).
-  Result<std::span<const uint8_t>> view(uint64_t position, size_t n) {
-    n = static_cast<size_t>(std::min<uint64_t>(n, file_size_ - position));
-    if (position < start_ || position + n > start_ + length_) {
-      buffer_.resize(std::max(kReadChunk, n));
-      size_t want = static_cast<size_t>(std::min<uint64_t>(buffer_.size(), file_size_ - position));
-      auto got = file_.read_at(position, std::span(buffer_.data(), want));
-      if (!got) return got.error();
-      start_ = position;
-      length_ = *got;
-      n = std::min(n, length_);
-    }
-    return std::span<const uint8_t>(buffer_.data() + (position - start_), n);
-  }
-
- private:
-  const File& file_;
-  uint64_t file_size_;
-  std::vector<uint8_t> buffer_;
-  uint64_t start_ = 0;
-  size_t length_ = 0;
-};
-
-}  // namespace
 
 Result<std::unique_ptr<Segment>> Segment::recover(FileSystem& fs, const std::filesystem::path& dir,
                                                   int64_t base_offset, const SegmentOptions& options, int64_t now_ms,
@@ -78,7 +45,8 @@ std::error_code Segment::validate_batches(uint64_t log_size, RecoveryOutcome& ou
     }
     auto bytes = reader.view(pos, *size);
     if (!bytes) return bytes.error();
-    auto v = protocol::validate_batch(*bytes);
+    // Stored batches: the log cleaner leaves offset gaps inside batches.
+    auto v = protocol::validate_batch(*bytes, protocol::BatchOrigin::kStored);
     const auto& h = v.header;
     if (v.error != protocol::ErrorCode::kNone) {
       reason = v.message;

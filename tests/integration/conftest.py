@@ -1,6 +1,6 @@
 import pytest
 
-from kappa_harness import BrokerProcess
+from kappa_harness import BrokerProcess, Cluster
 
 
 @pytest.fixture
@@ -22,3 +22,24 @@ def broker_factory(tmp_path):
 def broker(broker_factory):
     """One running single-node broker."""
     return broker_factory().start()
+
+
+@pytest.fixture
+def cluster_factory(tmp_path):
+    """Creates 3-node clusters from config/cluster/ that are always cleaned up."""
+    created = []
+
+    def make(**kwargs):
+        c = Cluster(tmp_path, **kwargs)
+        created.append(c)
+        return c
+
+    yield make
+    for c in created:
+        c.cleanup()
+
+
+@pytest.fixture
+def cluster(cluster_factory):
+    """A running 3-node cluster (every node broker and controller)."""
+    return cluster_factory().start()

@@ -74,3 +74,45 @@ def produce_v3(bootstrap, topic, partition, records, acks=-1, correlation_id=1):
     pos += 2 + name_len + 4  # name, partition count
     partition_index, error, base_offset, _ = struct.unpack(">ihqq", resp[pos:pos + 22])
     return error, base_offset
+
+
+def compact_string(s):
+    if s is None:
+        return b"\x00"
+    b = s.encode()
+    return uvarint(len(b) + 1) + b
+
+
+def uvarint(n):
+    out = b""
+    while n >= 0x80:
+        out += bytes([(n & 0x7F) | 0x80])
+        n >>= 7
+    return out + bytes([n])
+
+
+def raft_vote_request(cluster_id, sender, receiver, term, last_log_index=0, last_log_term=0):
+    """A KappaRaftMessage v0 (Kappa-internal, flexible) carrying a vote request."""
+    body = compact_string(cluster_id) + struct.pack(">iiqb", sender, receiver, term, 0)
+    body += b"\x01" + struct.pack(">??qq", False, False, last_log_index, last_log_term) + b"\x00"  # Vote
+    body += b"\xff" * 4  # VoteResult, Append, AppendResult, Snapshot: null
+    body += b"\x00"  # tagged fields
+    return request_frame(10000, 0, 1, body, client_id=b"forger", header_version=2)
+
+
+def read_error_only_response(sock):
+    """Response header v1 + ErrorCode int16 + ErrorMessage compact nullable string."""
+    resp = recv_frame(sock)
+    (error,) = struct.unpack(">h", resp[5:7])
+    return error
+
+
+def broker_heartbeat(broker_id, epoch, metadata_offset=0):
+    body = struct.pack(">iqq??", broker_id, epoch, metadata_offset, False, False) + b"\x00"
+    return request_frame(63, 0, 1, body, client_id=b"forger", header_version=2)
+
+
+def read_heartbeat_response(sock):
+    resp = recv_frame(sock)
+    _throttle, error = struct.unpack(">ih", resp[5:11])
+    return error

@@ -7,6 +7,7 @@ test-owned temporary directory, and is always stopped when the test ends
 import os
 import signal
 import socket
+import struct
 import subprocess
 import time
 from pathlib import Path
@@ -69,16 +70,21 @@ class BrokerProcess:
             self.wait_ready()
         return self
 
-    def wait_ready(self, timeout=20.0):
+    def wait_ready(self, timeout=30.0):
+        """Until the broker answers requests: it binds its port early but only
+        serves once the controller has unfenced it."""
         def ready():
             if self.proc.poll() is not None:
                 raise RuntimeError(f"broker {self.node_id} exited with {self.proc.returncode}:\n{self.log_text()}")
             try:
-                with socket.create_connection((self.host, self.port), timeout=0.2):
-                    return True
+                with socket.create_connection((self.host, self.port), timeout=0.5) as s:
+                    s.settimeout(0.5)
+                    # ApiVersions v0, correlation id 1, client id "probe"
+                    s.sendall(struct.pack(">ihhih", 15, 18, 0, 1, 5) + b"probe")
+                    return len(s.recv(4)) == 4
             except OSError:
                 return False
-        wait_for(ready, timeout, what=f"broker {self.node_id} to listen")
+        wait_for(ready, timeout, what=f"broker {self.node_id} to serve")
 
     def log_text(self):
         try:
@@ -129,3 +135,71 @@ class BrokerProcess:
                 pass
             self.kill()
         self._close_log()
+
+
+SOURCE_DIR = Path(__file__).resolve().parents[2]
+CLUSTER_CONFIG_DIR = SOURCE_DIR / "config" / "cluster"
+
+
+class Cluster:
+    """The 3-node cluster of config/cluster/, on free loopback ports with
+    test-owned data directories (the committed files are the base config;
+    only addresses and directories are overridden)."""
+
+    def __init__(self, workdir, size=3, overrides=None, host="127.0.0.1"):
+        self.workdir = Path(workdir)
+        self.host = host
+        self.client_ports = {n: free_port(host) for n in range(1, size + 1)}
+        self.controller_ports = {n: free_port(host) for n in range(1, size + 1)}
+        self.voters = ",".join(f"{n}@{host}:{p}" for n, p in self.controller_ports.items())
+        self.nodes = {}
+        for n in range(1, size + 1):
+            node_overrides = {
+                "listeners": f"PLAINTEXT://{host}:{self.client_ports[n]},CONTROLLER://{host}:{self.controller_ports[n]}",
+                "controller.quorum.voters": self.voters,
+            }
+            node_overrides.update(overrides or {})
+            self.nodes[n] = BrokerProcess(self.workdir, node_id=n, host=host, port=self.client_ports[n],
+                                          overrides=node_overrides,
+                                          config_file=CLUSTER_CONFIG_DIR / f"node{min(n, 3)}.yaml")
+
+    @property
+    def bootstrap(self):
+        return ",".join(n.bootstrap for n in self.nodes.values())
+
+    def start(self):
+        for node in self.nodes.values():
+            node.start(wait=False)
+        for node in self.nodes.values():
+            node.wait_ready()
+        self.wait_formed()
+        return self
+
+    def wait_formed(self, timeout=30.0):
+        """Until every running node lists every running node as a live broker."""
+        from confluent_kafka.admin import AdminClient
+        alive = [n for n in self.nodes.values() if n.alive()]
+        want = sorted(n.node_id for n in alive)
+
+        def formed():
+            for n in alive:
+                md = AdminClient({"bootstrap.servers": n.bootstrap}).list_topics(timeout=5)
+                if sorted(md.brokers) != want or md.controller_id < 0:
+                    return False
+            return True
+        wait_for(formed, timeout, interval=0.1, what=f"brokers {want} to form a cluster")
+
+    def add_node(self, node_id, overrides=None):
+        """A broker-only node (process.roles=broker) following this quorum."""
+        port = free_port(self.host)
+        o = {"process.roles": "broker", "listeners": f"PLAINTEXT://{self.host}:{port}",
+             "controller.quorum.voters": self.voters, "node.id": str(node_id)}
+        o.update(overrides or {})
+        node = BrokerProcess(self.workdir, node_id=node_id, host=self.host, port=port, overrides=o,
+                             config_file=CLUSTER_CONFIG_DIR / "node1.yaml")
+        self.nodes[node_id] = node
+        return node
+
+    def cleanup(self):
+        for node in self.nodes.values():
+            node.cleanup()

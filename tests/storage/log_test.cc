@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "kappa/protocol/record_batch_builder.h"
 #include "kappa/storage/file_names.h"
 #include "kappa/storage/index_format.h"
 #include "log_fixture.h"
@@ -186,13 +187,16 @@ TEST_F(LogTest, follower_append_keeps_offsets_and_epochs) {
             (std::vector<EpochEntry>{{LeaderEpoch(1), 0}, {LeaderEpoch(2), 3}}));
 }
 
-TEST_F(LogTest, follower_append_refuses_gaps_overlaps_and_corruption_without_writing) {
+TEST_F(LogTest, follower_append_refuses_overlaps_and_corruption_without_writing) {
   open();
   append(3);
-  auto gap = make_batch({.base_offset = 4});
-  EXPECT_EQ(log->append_as_follower(gap).error(), StorageErrc::kNonContiguousOffsets);
   auto overlap = make_batch({.base_offset = 2});
   EXPECT_EQ(log->append_as_follower(overlap).error(), StorageErrc::kNonContiguousOffsets);
+  auto later = make_batch({.base_offset = 5, .records = 3});
+  auto overlapping_later = make_batch({.base_offset = 7});
+  std::vector<uint8_t> pair(later);
+  pair.insert(pair.end(), overlapping_later.begin(), overlapping_later.end());
+  EXPECT_EQ(log->append_as_follower(pair).error(), StorageErrc::kNonContiguousOffsets);
   auto good = make_batch({.base_offset = 3});
   auto corrupt = make_batch({.base_offset = 4});
   corrupt.back() ^= 0xff;
@@ -203,6 +207,53 @@ TEST_F(LogTest, follower_append_refuses_gaps_overlaps_and_corruption_without_wri
   partial.insert(partial.end(), good.begin(), good.begin() + 30);  // a torn second batch
   EXPECT_EQ(log->append_as_follower(partial).error(), StorageErrc::kInvalidBatch);
   EXPECT_EQ(log->log_end_offset(), 3);
+}
+
+// What a compacted leader sends: batches with offsets missing between them
+// and inside them (records removed, lastOffsetDelta kept).
+TEST_F(LogTest, follower_append_accepts_gaps_left_by_a_compacted_leader) {
+  open();
+  append(3);
+  protocol::RecordBatchBuilder compacted({.base_offset = 10, .partition_leader_epoch = 1, .last_offset_delta = 4});
+  compacted.append_with_offset_delta(1, 1000, "a", "1");
+  compacted.append_with_offset_delta(3, 1000, "b", "2");
+  std::vector<uint8_t> batches = make_batch({.base_offset = 5, .records = 2, .leader_epoch = 1});
+  compacted.finish_into(batches);
+  auto result = log->append_as_follower(batches);
+  ASSERT_TRUE(result) << result.error().message();
+  EXPECT_EQ(result->base_offset, 5);
+  EXPECT_EQ(result->last_offset, 14);
+  EXPECT_EQ(log->log_end_offset(), 15);
+  auto from_gap = read_headers(3);  // offsets 3 and 4 are gone: the next batch
+  ASSERT_EQ(from_gap.size(), 2u);
+  EXPECT_EQ(from_gap[0].base_offset, 5);
+  EXPECT_EQ(read_headers(8)[0].base_offset, 10);
+  EXPECT_EQ(read_headers(14)[0].base_offset, 10);  // inside the compacted batch
+  EXPECT_EQ(append().base_offset, 15);
+  reopen_clean();
+  EXPECT_EQ(log->log_end_offset(), 16);
+  log.reset();
+  open();  // unclean: every batch is validated, the compacted one included
+  EXPECT_EQ(log->log_end_offset(), 16);
+  EXPECT_EQ(log->load_stats().bytes_truncated, 0u);
+}
+
+TEST_F(LogTest, follower_append_across_a_huge_gap_starts_a_segment_at_the_batch) {
+  open();
+  auto first = make_batch({.base_offset = 0, .records = 2});
+  ASSERT_TRUE(log->append_as_follower(first));
+  const int64_t far = int64_t{3} << 31;
+  auto distant = make_batch({.base_offset = far, .records = 2});
+  ASSERT_TRUE(log->append_as_follower(distant));
+  EXPECT_EQ(log->segment_base_offsets(), (std::vector<int64_t>{0, far}));
+  EXPECT_EQ(log->log_end_offset(), far + 2);
+  log->update_high_watermark(far + 2);
+  ASSERT_TRUE(log->delete_records_before(far));  // the old segment goes, an empty log start stays
+  const int64_t farther = far + (int64_t{5} << 31);
+  auto again = make_batch({.base_offset = farther});
+  ASSERT_TRUE(log->append_as_follower(again));
+  EXPECT_EQ(log->segment_base_offsets(), (std::vector<int64_t>{far, farther}));
+  EXPECT_EQ(read_headers(far + 2)[0].base_offset, farther);
 }
 
 TEST_F(LogTest, offset_for_timestamp_finds_the_first_batch_reaching_it) {

@@ -30,8 +30,14 @@ class Controller {
   awaitable<CommandResult> alter_topic_configs(std::string topic,
                                                std::map<std::string, std::optional<std::string>> changes,
                                                bool validate_only);
-  // Appends records planned elsewhere (broker lifecycle, ISR changes).
+  // Appends records planned elsewhere.
   awaitable<protocol::ErrorCode> append(std::vector<metadata::MetadataRecord> records);
+  // Runs `plan` against the committed image while holding the controller's
+  // lock (so no other change interleaves) and appends what it produced.
+  using Plan = std::function<CommandResult(const metadata::MetadataImage&, std::vector<metadata::MetadataRecord>&)>;
+  awaitable<CommandResult> execute(Plan plan);
+  const metadata::MetadataImage& image() const { return image_; }
+  bool is_active() const { return log_.is_active(); }
 
   const TopicDefaults& defaults() const { return defaults_; }
 

@@ -95,11 +95,25 @@ struct BatchValidation {
   BatchHeader header;
 };
 
+// Where a batch comes from, which decides how strictly validate_batch checks
+// its offsets.
+enum class BatchOrigin : uint8_t {
+  // Sent by a producer: recordsCount == lastOffsetDelta + 1 and the records'
+  // offset deltas are exactly 0, 1, 2, ... (Kafka's rule on produce).
+  kProduced,
+  // Read back from a log or replicated from a leader's log, where the log
+  // cleaner may have removed records: recordsCount <= lastOffsetDelta + 1
+  // (0 for a batch kept only for its producer id and sequence range) and
+  // offset deltas need only strictly increase within [0, lastOffsetDelta].
+  kStored,
+};
+
 // Validates exactly one complete batch spanning all of `batch`:
 // magic 2, batchLength consistent with the span, records count consistent
-// with lastOffsetDelta, a known compression codec, the CRC-32C, and for
-// uncompressed batches the framing of every record.  Never reads out of bounds.
-BatchValidation validate_batch(std::span<const uint8_t> batch);
+// with lastOffsetDelta (as `origin` demands), a known compression codec, the
+// CRC-32C, and for uncompressed batches the framing of every record.  Never
+// reads out of bounds.
+BatchValidation validate_batch(std::span<const uint8_t> batch, BatchOrigin origin = BatchOrigin::kProduced);
 
 // Splits a record set into batches; calls fn(span) for each complete batch.
 // Returns the number of bytes consumed (a trailing partial batch is left).

@@ -10,6 +10,12 @@
 // timestamp, maxTimestamp the largest (or the log-append time);
 // lastOffsetDelta, recordsCount and the CRC-32C are computed on finish().
 // Used by producers (CLI), internal topics and tests. Not thread-safe.
+//
+// The log cleaner rewrites batches with some records removed: it appends the
+// survivors with append_with_offset_delta() (their original deltas, leaving
+// gaps), sets options().last_offset_delta so the batch still spans its
+// original offsets, and may set delete_horizon_ms.  Such batches pass
+// validate_batch(..., BatchOrigin::kStored) only; producers never build them.
 
 #include <cstddef>
 #include <cstdint>
@@ -36,6 +42,14 @@ struct BatchOptions {
   bool control = false;
   // Set: a LogAppendTime batch (attribute bit 3) whose maxTimestamp is this.
   std::optional<int64_t> log_append_time = std::nullopt;
+  // Set: lastOffsetDelta (at least the last record's delta), so a batch
+  // whose later records were compacted away keeps its offset range.
+  std::optional<int32_t> last_offset_delta = std::nullopt;
+  // Set: attribute bit 6, and baseTimestamp holds this delete horizon (the
+  // time after which the log cleaner may drop the batch's tombstones);
+  // record timestamps stay exact, their deltas are taken from it.  Must be
+  // set before the first append.
+  std::optional<int64_t> delete_horizon_ms = std::nullopt;
 };
 
 class RecordBatchBuilder {
@@ -50,6 +64,12 @@ class RecordBatchBuilder {
     append(timestamp, key, value, std::span<const RecordHeader>(headers.begin(), headers.size()));
   }
 
+  // Appends a record at an explicit offset delta, larger than the previous
+  // record's (gaps allowed); throws std::invalid_argument otherwise.  For
+  // rewriting compacted batches; append() continues after the last delta.
+  void append_with_offset_delta(int32_t offset_delta, int64_t timestamp, BytesView key, BytesView value,
+                                std::span<const RecordHeader> headers = {});
+
   int32_t record_count() const { return count_; }
   bool empty() const { return count_ == 0; }
   // Size of the batch if finished uncompressed now (header + records).
@@ -57,7 +77,9 @@ class RecordBatchBuilder {
 
   // Appends the finished batch to `out` (a record set may hold several) and
   // resets the builder for another batch with the same options. With no
-  // records nothing is appended: Kafka has no use for an empty batch.
+  // records nothing is appended: Kafka has no use for an empty batch (but
+  // see build_empty_batch).  Throws std::invalid_argument if
+  // options().last_offset_delta is below the last record's delta.
   void finish_into(std::vector<uint8_t>& out);
   std::vector<uint8_t> finish();
 
@@ -70,9 +92,18 @@ class RecordBatchBuilder {
   BatchOptions options_;
   std::vector<uint8_t> records_;  // serialized, uncompressed
   int32_t count_ = 0;
+  int32_t last_delta_ = -1;  // offset delta of the last record
   int64_t base_timestamp_ = -1;
   int64_t max_timestamp_ = -1;
 };
+
+// A batch without records that still occupies offsets
+// [base_offset, base_offset + *options.last_offset_delta] (which must be
+// set): what the log cleaner leaves of a batch whose records were all
+// removed when its producer id, epoch and sequence range must survive (Kafka
+// keeps the last batch of every producer).  As Kafka writes it: no payload,
+// so compression none; baseTimestamp -1; maxTimestamp as given.
+std::vector<uint8_t> build_empty_batch(const BatchOptions& options, int64_t max_timestamp);
 
 // A transaction marker: the control batch a partition leader appends when a
 // transaction commits or aborts.

@@ -16,7 +16,7 @@ enum class StorageErrc {
   kOffsetOutOfRange = 1,   // read/delete below the log start or above the end
   kInvalidBatch,           // bytes are not exactly one (or a run of) v2 batches
   kCorruptBatch,           // a batch failed validation (CRC, framing)
-  kNonContiguousOffsets,   // follower batches do not continue the log end
+  kNonContiguousOffsets,   // follower batches do not increase past the log end
   kBatchTooLarge,          // one batch is larger than segment.bytes
   kLogFailed,              // an earlier failure left the log unusable
   kLogClosed,              // the log was closed or deleted
@@ -24,6 +24,7 @@ enum class StorageErrc {
   kCorruptIndex,           // an index file is damaged (rebuilt on open)
   kInvalidConfig,          // a LogConfig value is out of range
   kInvalidTopicPartition,  // not a Kafka-valid topic name or partition
+  kCleaningAborted,        // the log changed while a cleaning round ran; result discarded
 };
 
 const std::error_category& storage_category();

@@ -6,11 +6,17 @@
 //     .kappa_clean_shutdown             written on clean shutdown, removed on open
 //     recovery-point-offset-checkpoint  offsets below which each log is fsynced
 //     log-start-offset-checkpoint       each log's start offset
+//     cleaner-offset-checkpoint         offsets below which each compacted log is clean
 //     <topic>-<partition>/
 //       00000000000000000000.log        record batches back to back (wire format,
 //                                       kappa/protocol/record_batch.h)
 //       00000000000000000000.index      sparse offset index (index_format.h)
 //       00000000000000000000.timeindex  sparse time index (index_format.h)
+//       00000000000000000000.log.cleaned  (and .index.cleaned, .timeindex.cleaned)
+//                                       a cleaned segment being written
+//       00000000000000000000.log.swap   (and .index.swap, .timeindex.swap)
+//                                       a cleaned segment being swapped in
+//                                       (segment_swap.h in src/storage)
 //       leader-epoch-checkpoint         (epoch, start offset) list
 //     <topic>-<partition>.<id>-delete/  a deleted partition awaiting removal
 //
@@ -31,11 +37,16 @@ inline constexpr std::string_view kTimeIndexSuffix = ".timeindex";
 // Left by an interrupted write_durable_file; removed on open.
 inline constexpr std::string_view kTempSuffix = ".tmp";
 inline constexpr std::string_view kDeleteDirSuffix = "-delete";
+// Appended to the three file names of a segment the log cleaner is writing,
+// then of one it is swapping in.
+inline constexpr std::string_view kCleanedSuffix = ".cleaned";
+inline constexpr std::string_view kSwapSuffix = ".swap";
 
 inline constexpr std::string_view kCleanShutdownFile = ".kappa_clean_shutdown";
 inline constexpr std::string_view kRecoveryPointCheckpointFile = "recovery-point-offset-checkpoint";
 inline constexpr std::string_view kLogStartOffsetCheckpointFile = "log-start-offset-checkpoint";
 inline constexpr std::string_view kLeaderEpochCheckpointFile = "leader-epoch-checkpoint";
+inline constexpr std::string_view kCleanerCheckpointFile = "cleaner-offset-checkpoint";
 
 // "00000000000000000042" + suffix.
 std::string segment_file_name(int64_t base_offset, std::string_view suffix);

@@ -8,9 +8,9 @@
 //           recovery point has been fsynced.
 //
 // Thread-safety: a Log is owned and used by one thread (the broker's event
-// loop for its partition).  The only exception is FlushTask::run(), which
-// may run on a worker thread while the owner keeps appending; see
-// flush_task.h.  Records returned by read() stay valid on any thread for as
+// loop for its partition).  The exceptions are FlushTask::run() and
+// CleanTask::run()/cancel(), which may run on a worker thread while the
+// owner keeps appending; see flush_task.h and clean_task.h.  Records returned by read() stay valid on any thread for as
 // long as they are held, even after the segment is deleted (they keep the
 // file open); after a truncation the tail of such a slice may be gone, so a
 // sender must treat a short file as the end of the data.
@@ -27,6 +27,7 @@
 #include "kappa/common/clock.h"
 #include "kappa/common/strong_id.h"
 #include "kappa/protocol/records.h"
+#include "kappa/storage/clean_task.h"
 #include "kappa/storage/file_system.h"
 #include "kappa/storage/flush_task.h"
 #include "kappa/storage/leader_epoch_cache.h"
@@ -40,6 +41,7 @@ struct BatchHeader;
 
 namespace kappa::storage {
 
+class CleanJob;
 class Segment;
 
 struct LogParams {
@@ -55,6 +57,9 @@ struct LogParams {
   // the first segment; start at the first segment's base offset).
   std::optional<int64_t> recovery_point;
   std::optional<int64_t> log_start_offset;
+  // From cleaner-offset-checkpoint: offsets below it were compacted.
+  // Absent, below the log start or beyond the log end: the log start.
+  std::optional<int64_t> cleaner_checkpoint;
 };
 
 // What Log::open found; for logs and tests.
@@ -64,6 +69,14 @@ struct LoadStats {
   size_t indexes_rebuilt = 0;     // segments whose index files were rebuilt
   uint64_t bytes_truncated = 0;   // torn or corrupt tail removed
   bool epoch_cache_rebuilt = false;
+  size_t swaps_completed = 0;     // cleaned segments whose interrupted swap was finished
+};
+
+// Why a compacted log is worth cleaning now; see Log::cleaning_candidate().
+struct CleaningCandidate {
+  double dirty_ratio = 0;  // dirty bytes / bytes of the cleanable range
+  uint64_t dirty_bytes = 0;
+  bool tombstones_due = false;  // cleaned tombstones have passed their delete horizon
 };
 
 struct AppendResult {
@@ -106,12 +119,14 @@ class Log {
   // `epoch` and, for LogAppendTime topics, the append time, then writes the
   // bytes as they are.  Records are never re-encoded.
   Result<AppendResult> append(std::span<uint8_t> batch, LeaderEpoch epoch);
-  // Follower path: whole batches that keep their offsets and epochs; the
-  // first must start at log_end_offset() and each continue the previous
-  // (kNonContiguousOffsets otherwise).  Every batch is CRC-checked before
-  // anything is written.  A write failure after some batches leaves those
-  // whole batches in the log.  (A follower that starts from the leader's
-  // log start calls truncate_fully_and_start_at() first.)
+  // Follower path: whole batches that keep their offsets and epochs.  Base
+  // offsets must increase: the first at or after log_end_offset(), each
+  // after the previous batch's last offset (kNonContiguousOffsets
+  // otherwise); gaps are accepted, since a compacted leader has them.  Every
+  // batch is validated as a stored batch (CRC, framing; compacted batches
+  // allowed) before anything is written.  A write failure after some
+  // batches leaves those whole batches in the log.  (A follower that starts
+  // from the leader's log start calls truncate_fully_and_start_at() first.)
   Result<AppendResult> append_as_follower(std::span<const uint8_t> batches);
 
   // --- Reads ---
@@ -179,6 +194,29 @@ class Log {
   // prepare + run + complete on the calling thread.
   std::error_code flush();
 
+  // --- Compaction (cleanup.policy compact; docs/storage.md "Compaction") ---
+  // The cleaner checkpoint: every record below it has been compacted.
+  int64_t cleaned_offset() const { return cleaned_offset_; }
+  // Whether a cleaning round is due: the policy compacts, no round is in
+  // progress, the log is open and healthy, and the cleanable range (the
+  // inactive segments wholly below the high watermark and older than
+  // min.compaction.lag.ms) has dirty bytes making up at least
+  // min.cleanable.dirty.ratio of it, or holds tombstones past their delete
+  // horizon.  No I/O.
+  std::optional<CleaningCandidate> cleaning_candidate(int64_t now_ms) const;
+  // Snapshots the cleanable range into a task to run on any thread; nullopt
+  // when no round is due.  Until complete_cleaning() no other round starts.
+  Result<std::optional<CleanTask>> prepare_cleaning(int64_t now_ms, const CleanerConfig& cleaner);
+  // With run()'s result: swaps the cleaned segments in, group by group in
+  // offset order (blocking renames, unlinks and directory fsyncs), and moves
+  // the cleaner checkpoint.  If the log changed meanwhile (truncation, a
+  // snapshot segment deleted, closed, failed) the result is discarded and
+  // kCleaningAborted returned.  A swap that fails after its commit point
+  // marks the log failed; the next open completes it.  Readers holding
+  // Records of replaced segments keep reading them.
+  Result<CleanerStats> complete_cleaning(CleanTask& task, std::error_code run_result);
+  bool cleaning_in_progress() const { return cleaning_; }
+
   // --- Leader epochs (KIP-101) ---
   const LeaderEpochCache& leader_epochs() const { return epochs_; }
   EpochEndOffset end_offset_for_epoch(LeaderEpoch epoch) const;
@@ -206,7 +244,8 @@ class Log {
   void mark_failed(std::string_view what, std::error_code ec);
   Segment& active() const;
   std::error_code maybe_roll(const protocol::BatchHeader& header, int64_t now_ms);
-  std::error_code roll(int64_t now_ms);
+  // Seals the active segment and starts one at max(base_offset, log end).
+  std::error_code roll(int64_t now_ms, int64_t base_offset);
   std::error_code write_batch(std::span<const uint8_t> batch, const protocol::BatchHeader& header);
   std::error_code note_epoch(int32_t epoch, int64_t start_offset);
 
@@ -214,6 +253,11 @@ class Log {
   size_t deletable_prefix(std::optional<int64_t> now_ms) const;
   std::error_code delete_oldest(size_t count, int64_t now_ms);
   void remove_segment_files(Segment& segment);
+
+  // log_cleaning.cc
+  int64_t cleanable_end(int64_t now_ms) const;
+  bool snapshot_intact(const CleanJob& job) const;
+  std::error_code swap_in(CleanJob& job);
 
   // log_loader.cc
   std::error_code load();
@@ -230,6 +274,13 @@ class Log {
   int64_t high_watermark_ = 0;
   int64_t last_flush_ms_ = 0;
   uint64_t generation_ = 0;       // bumped by every truncation
+  int64_t cleaned_offset_ = 0;    // the cleaner checkpoint
+  // The earliest delete horizon of tombstones left in cleaned batches.
+  std::optional<int64_t> delete_horizon_;
+  // The cleanable end at which the last round made no progress (an open
+  // transaction); no round is due again until the end moves.
+  int64_t stalled_end_ = -1;
+  bool cleaning_ = false;         // a CleanTask is out
   bool dir_dirty_ = false;        // segment files created/removed since the last flush
   bool rolled_since_flush_ = false;
   bool failed_ = false;

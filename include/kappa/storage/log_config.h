@@ -10,8 +10,9 @@
 namespace kappa::storage {
 
 enum class TimestampType { kCreateTime, kLogAppendTime };
-// Carried for the log cleaner (later); retention by time and size only
-// applies when the policy includes delete, as in Kafka.
+// Compact: the log cleaner keeps the latest record of every key (see
+// clean_task.h).  Retention by time and size only applies when the policy
+// includes delete, as in Kafka.
 enum class CleanupPolicy { kDelete, kCompact, kCompactAndDelete };
 
 struct LogConfig {
@@ -28,8 +29,17 @@ struct LogConfig {
   TimestampType message_timestamp_type = TimestampType::kCreateTime;  // message.timestamp.type
   CleanupPolicy cleanup_policy = CleanupPolicy::kDelete;              // cleanup.policy
   int32_t max_message_bytes = 1048588;                 // max.message.bytes (checked by the broker)
+  // Compaction (cleanup.policy compact or compact,delete):
+  int64_t delete_retention_ms = 24LL * 3600 * 1000;    // delete.retention.ms: how long a tombstone
+                                                       // survives after the cleaner first passed it
+  int64_t min_compaction_lag_ms = 0;                   // min.compaction.lag.ms: segments holding a
+                                                       // newer record are not cleaned
+  double min_cleanable_dirty_ratio = 0.5;              // min.cleanable.dirty.ratio: clean once the
+                                                       // uncleaned share of the cleanable bytes
+                                                       // reaches this
 
   bool deletes_by_retention() const { return cleanup_policy != CleanupPolicy::kCompact; }
+  bool compacts() const { return cleanup_policy != CleanupPolicy::kDelete; }
   // Index entries a segment may hold before it must roll.
   int64_t max_index_entries(size_t entry_size) const {
     return segment_index_bytes / static_cast<int64_t>(entry_size);

@@ -2,35 +2,42 @@
 // LogManager: every partition log under the broker's log.dirs.
 //
 // On open it removes each log dir's clean-shutdown marker, reads the
-// recovery-point and log-start checkpoints (a damaged checkpoint is logged
-// and ignored: those logs are validated from their first segment) and loads
-// every <topic>-<partition> directory, one after another, recovering each
-// (see Log::open).  Directories of deleted partitions (…-delete) are removed
-// by the next run_retention().
+// recovery-point, log-start and cleaner checkpoints (a damaged checkpoint is
+// logged and ignored: those logs are validated from their first segment, or
+// cleaned from their start) and loads every <topic>-<partition> directory,
+// one after another, recovering each (see Log::open).  Directories of
+// deleted partitions (…-delete) are removed by the next run_retention().
 //
 // The broker drives it with periodic hooks:
 //   run_retention(now)        retention for every log, then deletes the
 //                             directories of removed partitions
 //   flush_policy(now)         the logs whose flush.messages / flush.ms is due,
 //                             each with a prepared FlushTask
-//   prepare_checkpoints()     recovery points and log starts to write
-//                             (Kafka does this every 60 s)
+//   prepare_cleaning(now)     the compacted log most worth cleaning, with a
+//                             prepared CleanTask (retry log.cleaner.backoff.ms
+//                             later when it returns nothing, as Kafka does)
+//   prepare_checkpoints()     recovery points, log starts and cleaner
+//                             checkpoints to write (Kafka: every 60 s)
 //   shutdown()                flush and close every log, write the
 //                             checkpoints, then the clean-shutdown markers
 //
 // Thread-safety: owned and used by one thread, like the logs it hands out;
-// only FlushTask::run() and CheckpointTask::run() may run elsewhere.
+// only FlushTask::run(), CleanTask::run()/cancel() and CheckpointTask::run()
+// may run elsewhere.
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
 
 #include "kappa/common/clock.h"
+#include "kappa/storage/clean_task.h"
 #include "kappa/storage/file_system.h"
 #include "kappa/storage/flush_task.h"
 #include "kappa/storage/log.h"
@@ -46,6 +53,10 @@ struct LogManagerConfig {
   // The config of a partition found on disk at startup; default_config if
   // unset.  (Topic configs live in the metadata log, not here.)
   std::function<LogConfig(const TopicPartition&)> config_for;
+  // Directory names under a log dir that are not partition logs even though
+  // they look like one (the KRaft-style metadata log, __cluster_metadata-0).
+  std::set<std::string> excluded_dirs;
+  CleanerConfig cleaner;
 };
 
 // A flush the policy asks for.  Send only `task` to a worker thread; call
@@ -53,6 +64,15 @@ struct LogManagerConfig {
 struct PendingFlush {
   std::shared_ptr<Log> log;
   FlushTask task;
+};
+
+// A cleaning round to run.  Send only `task` to a worker thread (one round
+// at a time); call log->complete_cleaning(task, result) back on the owner
+// thread — always, even if run() was never called (pass
+// std::errc::operation_canceled): until then the log starts no other round.
+struct PendingClean {
+  std::shared_ptr<Log> log;
+  CleanTask task;
 };
 
 // Checkpoint files captured on the owner thread, written by run() on any
@@ -92,6 +112,16 @@ class LogManager {
   // Returns the number of segments deleted (failures are logged).
   size_t run_retention(int64_t now_ms);
   std::vector<PendingFlush> flush_policy(int64_t now_ms);
+  // The compacted log most worth cleaning now (tombstones past their
+  // horizon first, then the highest dirty ratio at or above its
+  // min.cleanable.dirty.ratio), snapshotted into a task; nullopt if none is
+  // due or log.cleaner.enable is off.  No I/O.
+  std::optional<PendingClean> prepare_cleaning(int64_t now_ms);
+  // Up to `max_rounds` rounds of prepare_cleaning, run and complete on the
+  // calling thread (blocking; for tests, tools and single-threaded
+  // callers).  A round cleans one log; its dirty part is bounded by the
+  // dedupe buffer.  Returns the rounds that completed (failures are logged).
+  size_t run_cleaner(int64_t now_ms, size_t max_rounds = 1);
   CheckpointTask prepare_checkpoints() const;
   std::error_code write_checkpoints() const { return prepare_checkpoints().run(); }
   // Flushes and closes every log, writes the checkpoints and, in each log

@@ -34,6 +34,16 @@ struct ListOffsetsRequest;
 struct ListOffsetsResponse;
 struct DeleteRecordsRequest;
 struct DeleteRecordsResponse;
+struct BrokerRegistrationRequest;
+struct BrokerRegistrationResponse;
+struct BrokerHeartbeatRequest;
+struct BrokerHeartbeatResponse;
+struct KappaRaftMessageRequest;
+struct KappaRaftMessageResponse;
+struct KappaForwardRequest;
+struct KappaForwardResponse;
+struct KappaFetchMetadataRequest;
+struct KappaFetchMetadataResponse;
 struct IncrementalAlterConfigsRequest;
 struct IncrementalAlterConfigsResponse;
 struct FindCoordinatorRequest;
@@ -81,6 +91,15 @@ awaitable<protocol::ProduceResponse> handle_produce(RequestContext&, protocol::P
 awaitable<protocol::FetchResponse> handle_fetch(RequestContext&, protocol::FetchRequest&);
 awaitable<protocol::ListOffsetsResponse> handle_list_offsets(RequestContext&, protocol::ListOffsetsRequest&);
 awaitable<protocol::DeleteRecordsResponse> handle_delete_records(RequestContext&, protocol::DeleteRecordsRequest&);
+awaitable<protocol::BrokerRegistrationResponse> handle_broker_registration(RequestContext&,
+                                                                           protocol::BrokerRegistrationRequest&);
+awaitable<protocol::BrokerHeartbeatResponse> handle_broker_heartbeat(RequestContext&,
+                                                                     protocol::BrokerHeartbeatRequest&);
+awaitable<protocol::KappaRaftMessageResponse> handle_kappa_raft_message(RequestContext&,
+                                                                        protocol::KappaRaftMessageRequest&);
+awaitable<protocol::KappaForwardResponse> handle_kappa_forward(RequestContext&, protocol::KappaForwardRequest&);
+awaitable<protocol::KappaFetchMetadataResponse> handle_kappa_fetch_metadata(RequestContext&,
+                                                                            protocol::KappaFetchMetadataRequest&);
 awaitable<protocol::ApiVersionsResponse> handle_api_versions(RequestContext&, protocol::ApiVersionsRequest&);
 awaitable<protocol::MetadataResponse> handle_metadata(RequestContext&, protocol::MetadataRequest&);
 awaitable<protocol::DescribeClusterResponse> handle_describe_cluster(RequestContext&,

@@ -3,6 +3,11 @@
 #include "kappa/protocol/msg/api_versions.h"
 #include "kappa/protocol/msg/describe_cluster.h"
 #include "kappa/protocol/msg/alter_configs.h"
+#include "kappa/protocol/msg/broker_heartbeat.h"
+#include "kappa/protocol/msg/broker_registration.h"
+#include "kappa/protocol/msg/kappa_fetch_metadata.h"
+#include "kappa/protocol/msg/kappa_forward.h"
+#include "kappa/protocol/msg/kappa_raft_message.h"
 #include "kappa/protocol/msg/create_partitions.h"
 #include "kappa/protocol/msg/create_topics.h"
 #include "kappa/protocol/msg/delete_records.h"
@@ -40,13 +45,14 @@ const ApiRegistry& api_registry() {
     r.add<ListOffsetsRequest, ListOffsetsResponse, handle_list_offsets>();
     r.add<MetadataRequest, MetadataResponse, handle_metadata>();
     r.add<ApiVersionsRequest, ApiVersionsResponse, handle_api_versions>(kBoth);
-    r.add<CreateTopicsRequest, CreateTopicsResponse, handle_create_topics>();
-    r.add<DeleteTopicsRequest, DeleteTopicsResponse, handle_delete_topics>();
+    r.add_forwarded<CreateTopicsRequest, CreateTopicsResponse, handle_create_topics>();
+    r.add_forwarded<DeleteTopicsRequest, DeleteTopicsResponse, handle_delete_topics>();
     r.add<DeleteRecordsRequest, DeleteRecordsResponse, handle_delete_records>();
     r.add<DescribeConfigsRequest, DescribeConfigsResponse, handle_describe_configs>();
-    r.add<AlterConfigsRequest, AlterConfigsResponse, handle_alter_configs>();
-    r.add<CreatePartitionsRequest, CreatePartitionsResponse, handle_create_partitions>();
-    r.add<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse, handle_incremental_alter_configs>();
+    r.add_forwarded<AlterConfigsRequest, AlterConfigsResponse, handle_alter_configs>();
+    r.add_forwarded<CreatePartitionsRequest, CreatePartitionsResponse, handle_create_partitions>();
+    r.add_forwarded<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse,
+                    handle_incremental_alter_configs>();
     r.add<DescribeClusterRequest, DescribeClusterResponse, handle_describe_cluster>();
     // Consumer groups.
     r.add<FindCoordinatorRequest, FindCoordinatorResponse, handle_find_coordinator>();
@@ -62,6 +68,12 @@ const ApiRegistry& api_registry() {
     r.add<DeleteGroupsRequest, DeleteGroupsResponse, handle_delete_groups>();
     r.add<ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, handle_consumer_group_heartbeat>();
     r.add<ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse, handle_consumer_group_describe>();
+    // Controller listener only.
+    r.add<BrokerRegistrationRequest, BrokerRegistrationResponse, handle_broker_registration>(kListenerController);
+    r.add<BrokerHeartbeatRequest, BrokerHeartbeatResponse, handle_broker_heartbeat>(kListenerController);
+    r.add<KappaRaftMessageRequest, KappaRaftMessageResponse, handle_kappa_raft_message>(kListenerController);
+    r.add<KappaForwardRequest, KappaForwardResponse, handle_kappa_forward>(kListenerController);
+    r.add<KappaFetchMetadataRequest, KappaFetchMetadataResponse, handle_kappa_fetch_metadata>(kListenerController);
     return r;
   }();
   return registry;

@@ -317,8 +317,16 @@ def enc_field(f, whole, out, ind):
             out.append(f'{pad}w.nullable_string({m}, flex, {nc});')
         elif f.type == 'bytes':
             out.append(f'{pad}w.nullable_bytes({m}, flex, {nc});')
+        elif f.struct and nc == 'true':
+            out.append(f'{pad}if (!{m}) {{ w.null_struct(true); }} else {{ w.i8(1); {m}->encode(w, v); }}')
         elif f.struct:
-            out.append(f'{pad}if (!{m}) {{ w.null_struct({nc}); }} else {{ w.i8(1); {m}->encode(w, v); }}')
+            # The presence byte exists only in the versions where the struct is
+            # nullable; elsewhere the struct is written bare (null as its default).
+            out.append(f'{pad}if ({nc}) {{')
+            out.append(f'{pad}  if (!{m}) {{ w.null_struct(true); }} else {{ w.i8(1); {m}->encode(w, v); }}')
+            out.append(f'{pad}}} else {{')
+            out.append(f'{pad}  ({m} ? *{m} : {f.elem}{{}}).encode(w, v);')
+            out.append(f'{pad}}}')
         else:
             raise SchemaError(f'{f.where}: {f.type} cannot be nullable')
         return
@@ -357,8 +365,11 @@ def dec_field(f, whole, out, ind, r='r'):
             out.append(f'{pad}{m} = r.nullable_string(flex, {nc});')
         elif f.type == 'bytes':
             out.append(f'{pad}{m} = r.nullable_bytes(flex, {nc});')
+        elif f.struct and nc == 'true':
+            out.append(f'{pad}if (r.struct_present(true)) {{ {m}.emplace().decode(r, v); }} else {{ {m}.reset(); }}')
         elif f.struct:
-            out.append(f'{pad}if (r.struct_present({nc})) {{ {m}.emplace().decode(r, v); }} else {{ {m}.reset(); }}')
+            # No presence byte in the versions where the struct is not nullable.
+            out.append(f'{pad}if (!({nc}) || r.struct_present(true)) {{ {m}.emplace().decode(r, v); }} else {{ {m}.reset(); }}')
         return
     dec_value(f.type, m, 'flex', out, ind)
 
