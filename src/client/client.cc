@@ -114,8 +114,8 @@ awaitable<Result<std::shared_ptr<Connection>>> Client::any_connection() {
   if (best) co_return best;
   // Nothing open: known brokers first, then the bootstrap list, in turn.
   std::optional<Error> last;
-  if (metadata_) {
-    for (const auto& [id, info] : metadata_->brokers) {
+  if (auto md = metadata_) {  // a snapshot: the cache may change while we connect
+    for (const auto& [id, info] : md->brokers) {
       auto c = co_await connection_to(id);
       if (c) co_return c;
       last = c.error();
