@@ -72,6 +72,7 @@ void Broker::open_storage() {
   lm.log_dirs = config_.log_dirs();
   lm.default_config = to_log_config(config_, {});
   lm.excluded_dirs = {kMetadataDir};
+  lm.cleaner = to_cleaner_config(config_);
   auto opened = storage::LogManager::open(lm, storage::FileSystem::posix(), SystemClock::instance());
   if (!opened) throw std::runtime_error("cannot open the log directories: " + opened.error().message());
   logs_ = std::move(*opened);
@@ -153,7 +154,8 @@ awaitable<std::error_code> Broker::flush_if_due(std::shared_ptr<storage::Log> lo
   auto task = log->prepare_flush();
   if (!task) co_return task.error();
   auto t = std::make_shared<storage::FlushTask>(std::move(*task));
-  auto ec = co_await run_blocking(pool_, [t] { return t->run(); });
+  auto flush = run_blocking(pool_, [t] { return t->run(); });  // own statement: see run_blocking.h
+  auto ec = co_await std::move(flush);
   log->complete_flush(*t, ec);
   co_return ec;
 }
@@ -181,6 +183,7 @@ awaitable<void> Broker::shutdown() {
                             : "controlled shutdown timed out; stopping anyway");
   }
   if (broker_lifecycle_) broker_lifecycle_->stop();
+  if (cleaning_) cleaning_->cancel();
   server_->stop_accepting();
   if (replicas_) {
     for (auto& [tp, partition] : replicas_->partitions()) partition->notify_waiters();  // end long polls
