@@ -73,7 +73,7 @@ awaitable<Result<void>> Consumer::assign(std::vector<std::pair<TopicPartition, S
     auto topic = co_await client_.topic(tp.topic, /*wait=*/true);
     if (!topic) co_return topic.error();
     if (!topic->partition(tp.partition)) {
-      co_return kafka_error(ErrorCode::kUnknownTopicOrPartition, "",
+      co_return kafka_error(ErrorCode::kUnknownTopicOrPartition, client_.metadata()->source,
                             fmt::format("Topic '{}' has no partition {}.", tp.topic, tp.partition));
     }
     if (start.kind == StartAt::Kind::kOffset) {
