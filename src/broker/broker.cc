@@ -72,6 +72,7 @@ void Broker::open_storage() {
   lm.log_dirs = config_.log_dirs();
   lm.default_config = to_log_config(config_, {});
   lm.excluded_dirs = {kMetadataDir};
+  lm.cleaner = to_cleaner_config(config_);
   auto opened = storage::LogManager::open(lm, storage::FileSystem::posix(), SystemClock::instance());
   if (!opened) throw std::runtime_error("cannot open the log directories: " + opened.error().message());
   logs_ = std::move(*opened);
@@ -188,6 +189,7 @@ awaitable<void> Broker::shutdown() {
                             : "controlled shutdown timed out; stopping anyway");
   }
   if (broker_lifecycle_) broker_lifecycle_->stop();
+  if (cleaning_) cleaning_->cancel();
   server_->stop_accepting();
   if (groups_) groups_->stop();  // pending JoinGroup/SyncGroup answers end now, before the drain
   if (replicas_) {

@@ -116,6 +116,7 @@ class Broker {
   void run_retention();
   void run_flush_policy();
   void run_checkpoints();
+  awaitable<void> run_cleaner();
   awaitable<void> run_controller_duties();
   awaitable<void> run_leader_rebalance();
   awaitable<void> hand_over_quorum_leadership();
@@ -150,6 +151,7 @@ class Broker {
   bool stopping_ = false;
   bool stopped_ = false;
   bool checkpoint_running_ = false;
+  std::shared_ptr<storage::CleanTask> cleaning_;  // the compaction round in progress
 };
 
 }  // namespace kappa::broker

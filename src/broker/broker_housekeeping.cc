@@ -22,6 +22,7 @@ void Broker::start_housekeeping() {
     spawn_logged(io_, every(ms(config_.get_long("log.flush.scheduler.interval.ms")), &Broker::run_flush_policy),
                  "flush policy");
     spawn_logged(io_, every(ms(60'000), &Broker::run_checkpoints), "checkpoints");
+    if (config_.get_bool("log.cleaner.enable")) spawn_logged(io_, run_cleaner(), "log cleaner");
   }
   if (quorum_) {
     spawn_logged(io_, every_async(ms(200), &Broker::run_controller_duties), "controller duties");
@@ -80,6 +81,32 @@ void Broker::run_checkpoints() {
                    checkpoint_running_ = false;
                    if (ec) log()->warn("cannot write checkpoints: {}", ec.message());
                  });
+}
+
+// Compaction, one round at a time: the round is prepared and completed on
+// the event loop, the reading and rewriting run on the blocking pool.
+awaitable<void> Broker::run_cleaner() {
+  asio::steady_timer timer(io_);
+  const auto backoff = std::chrono::milliseconds(config_.get_long("log.cleaner.backoff.ms"));
+  while (!stopping_) {
+    auto pending = logs_->prepare_cleaning(SystemClock::instance().wall_ms());
+    if (!pending) {
+      timer.expires_after(backoff);
+      co_await timer.async_wait(use_tuple);
+      continue;
+    }
+    cleaning_ = std::make_shared<storage::CleanTask>(std::move(pending->task));
+    auto task = cleaning_;
+    auto run = run_blocking(pool_, [task] { return task->run(); });  // own statement: see run_blocking.h
+    auto ec = co_await std::move(run);
+    auto stats = pending->log->complete_cleaning(*task, ec);
+    cleaning_.reset();
+    if (stats && stats->segments_written > 0) {
+      log()->info("compacted {}: {} records and {} tombstones removed, {} -> {} bytes",
+                  fmt::format("{}", pending->log->topic_partition()), stats->records_removed,
+                  stats->tombstones_removed, stats->bytes_read, stats->bytes_written);
+    }
+  }
 }
 
 awaitable<void> Broker::run_controller_duties() {

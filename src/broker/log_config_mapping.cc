@@ -1,5 +1,7 @@
 #include "broker/log_config_mapping.h"
 
+#include <cstdlib>
+
 namespace kappa::broker {
 
 storage::LogConfig to_log_config(const config::BrokerConfig& broker,
@@ -22,6 +24,21 @@ storage::LogConfig to_log_config(const config::BrokerConfig& broker,
                      : compact      ? storage::CleanupPolicy::kCompact
                                     : storage::CleanupPolicy::kDelete;
   c.max_message_bytes = static_cast<int32_t>(t.get_long("max.message.bytes"));
+  c.delete_retention_ms = t.get_long("delete.retention.ms");
+  c.min_compaction_lag_ms = t.get_long("min.compaction.lag.ms");
+  c.min_cleanable_dirty_ratio = std::strtod(t.get("min.cleanable.dirty.ratio").c_str(), nullptr);
+  return c;
+}
+
+}  // namespace kappa::broker
+
+namespace kappa::broker {
+
+storage::CleanerConfig to_cleaner_config(const config::BrokerConfig& broker) {
+  storage::CleanerConfig c;
+  c.enable = broker.get_bool("log.cleaner.enable");
+  c.dedupe_buffer_bytes = static_cast<size_t>(broker.get_long("log.cleaner.dedupe.buffer.size"));
+  c.dedupe_load_factor = std::strtod(broker.get("log.cleaner.io.buffer.load.factor").c_str(), nullptr);
   return c;
 }
 

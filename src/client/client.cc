@@ -14,17 +14,19 @@ namespace {
 // initializer"), so small vectors are built here.
 std::vector<std::string> just(const std::string& topic) { return std::vector<std::string>(1, topic); }
 
-Error unknown_topic(std::string_view topic) {
-  return kafka_error(ErrorCode::kUnknownTopicOrPartition, "", fmt::format("Topic '{}' does not exist.", topic));
+// `md` names the broker whose metadata said so.
+Error unknown_topic(const ClusterMetadata& md, std::string_view topic) {
+  return kafka_error(ErrorCode::kUnknownTopicOrPartition, md.source, fmt::format("Topic '{}' does not exist.", topic));
 }
 
-Error unknown_partition(std::string_view topic, int32_t partition) {
-  return kafka_error(ErrorCode::kUnknownTopicOrPartition, "",
+Error unknown_partition(const ClusterMetadata& md, std::string_view topic, int32_t partition) {
+  return kafka_error(ErrorCode::kUnknownTopicOrPartition, md.source,
                      fmt::format("Topic '{}' has no partition {}.", topic, partition));
 }
 
-Error no_leader(std::string_view topic, int32_t partition) {
-  return kafka_error(ErrorCode::kLeaderNotAvailable, "", fmt::format("Partition {}-{} has no leader.", topic, partition));
+Error no_leader(const ClusterMetadata& md, std::string_view topic, int32_t partition) {
+  return kafka_error(ErrorCode::kLeaderNotAvailable, md.source,
+                     fmt::format("Partition {}-{} has no leader.", topic, partition));
 }
 
 }  // namespace
@@ -114,8 +116,8 @@ awaitable<Result<std::shared_ptr<Connection>>> Client::any_connection() {
   if (best) co_return best;
   // Nothing open: known brokers first, then the bootstrap list, in turn.
   std::optional<Error> last;
-  if (metadata_) {
-    for (const auto& [id, info] : metadata_->brokers) {
+  if (auto md = metadata_) {  // a snapshot: the cache may change while we connect
+    for (const auto& [id, info] : md->brokers) {
       auto c = co_await connection_to(id);
       if (c) co_return c;
       last = c.error();
@@ -164,6 +166,7 @@ awaitable<Result<std::shared_ptr<const ClusterMetadata>>> Client::refresh_once(
   if (!response) co_return response.error();
   std::map<std::string, int16_t> errors;
   ClusterMetadata fresh_md = ClusterMetadata::from_response(*response, &errors);
+  fresh_md.source = (*conn)->broker();
   if (fresh_md.brokers.empty()) {
     co_return kafka_error(ErrorCode::kBrokerNotAvailable, (*conn)->broker(), "metadata lists no brokers");
   }
@@ -189,7 +192,7 @@ awaitable<Result<TopicInfo>> Client::topic(const std::string& name, bool wait) {
     }
     const TopicInfo* t = metadata_->topic(name);
     if (!t) {
-      co_return unknown_topic(name);
+      co_return unknown_topic(*metadata_, name);
     }
     co_return *t;
   };
@@ -205,14 +208,14 @@ awaitable<Result<int32_t>> Client::leader_for(const std::string& topic_name, int
     }
     const TopicInfo* t = metadata_->topic(topic_name);
     if (!t) {
-      co_return unknown_topic(topic_name);
+      co_return unknown_topic(*metadata_, topic_name);
     }
     const PartitionInfo* p = t->partition(partition);
     if (!p) {
-      co_return unknown_partition(topic_name, partition);
+      co_return unknown_partition(*metadata_, topic_name, partition);
     }
     if (!p->has_leader()) {
-      co_return no_leader(topic_name, partition);
+      co_return no_leader(*metadata_, topic_name, partition);
     }
     co_return p->leader;
   });

@@ -27,6 +27,7 @@ OffsetQuery query_for(const StartAt& s) {
 }  // namespace
 
 struct Consumer::FetchOutcome {
+  std::map<TopicPartition, int64_t> fetched_from;  // positions the request asked for
   std::string broker;
   std::optional<Error> error;
   std::optional<FetchResponse> response;
@@ -72,7 +73,7 @@ awaitable<Result<void>> Consumer::assign(std::vector<std::pair<TopicPartition, S
     auto topic = co_await client_.topic(tp.topic, /*wait=*/true);
     if (!topic) co_return topic.error();
     if (!topic->partition(tp.partition)) {
-      co_return kafka_error(ErrorCode::kUnknownTopicOrPartition, "",
+      co_return kafka_error(ErrorCode::kUnknownTopicOrPartition, client_.metadata()->source,
                             fmt::format("Topic '{}' has no partition {}.", tp.topic, tp.partition));
     }
     if (start.kind == StartAt::Kind::kOffset) {
@@ -111,16 +112,20 @@ awaitable<Consumer::FetchOutcome> Consumer::fetch_from(int32_t node, std::vector
   req.min_bytes = options_.min_bytes;
   req.max_bytes = options_.max_bytes;
   for (const auto& tp : partitions) {
+    auto st = state_.find(tp);
+    if (st == state_.end()) continue;  // unassigned while we connected
+    out.fetched_from[tp] = st->second.position;
     if (req.topics.empty() || req.topics.back().topic != tp.topic) {
       req.topics.emplace_back();
       req.topics.back().topic = tp.topic;
     }
     FetchRequest::FetchPartition p;
     p.partition = tp.partition;
-    p.fetch_offset = state_[tp].position;
+    p.fetch_offset = st->second.position;
     p.partition_max_bytes = options_.partition_max_bytes;
     req.topics.back().partitions.push_back(p);
   }
+  if (req.topics.empty()) co_return out;
   const auto timeout = options_.max_wait + client_.options().connection.request_timeout;
   auto resp = co_await (*conn)->send<FetchRequest, FetchResponse>(req, *version, timeout);
   if (!resp) {
@@ -143,11 +148,14 @@ void Consumer::absorb(FetchOutcome& outcome, std::vector<ConsumerRecord>& out, s
     note(*outcome.error);
     return;
   }
+  if (!outcome.response) return;  // nothing was left to fetch
   for (const auto& t : outcome.response->responses) {
     for (const auto& p : t.partitions) {
       TopicPartition tp{t.topic, p.partition_index};
       auto it = state_.find(tp);
-      if (it == state_.end()) continue;  // unassigned meanwhile
+      auto asked = outcome.fetched_from.find(tp);
+      // Unassigned or sought elsewhere meanwhile: this answer is out of date.
+      if (it == state_.end() || asked == outcome.fetched_from.end() || asked->second != it->second.position) continue;
       if (p.error_code == protocol::code_of(ErrorCode::kOffsetOutOfRange)) {
         to_reset.push_back(tp);
         continue;
@@ -195,7 +203,7 @@ awaitable<Result<std::vector<ConsumerRecord>>> Consumer::poll() {
   std::map<int32_t, std::vector<TopicPartition>> by_leader;
   std::optional<Error> transient;
   std::optional<Error> fatal;
-  for (const auto& [tp, st] : state_) {
+  for (const auto& tp : assignment()) {  // a copy: state_ may change while we wait
     auto leader = co_await client_.leader_for(tp.topic, tp.partition);
     if (leader) {
       by_leader[*leader].push_back(tp);

@@ -48,6 +48,9 @@ ProducerCore::ProducerCore(Client& client, ProducerOptions options)
       wakeup_(client.executor()),
       changed_(client.executor()) {
   changed_.expires_at(asio::steady_timer::time_point::max());
+  // Sequence numbers stay gap-free only if a retried batch is the one in flight.
+  if (options_.idempotent) options_.max_in_flight = 1;
+  options_.max_in_flight = std::max(1, options_.max_in_flight);
 }
 
 void ProducerCore::start() {

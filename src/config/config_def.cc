@@ -1,6 +1,7 @@
 #include "kappa/config/config_def.h"
 
 #include <charconv>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -72,6 +73,22 @@ constexpr ConfigDef kBroker[] = {
      ConfigScope::kBroker, {}, 1, kLongMax},
     {"log.message.timestamp.type", kString, "CreateTime", "CreateTime keeps producer timestamps; LogAppendTime stamps "
      "the broker's time.", ConfigScope::kBroker, {}, INT64_MIN, INT64_MAX, "CreateTime,LogAppendTime", false, false},
+    {"log.cleaner.enable", kBoolean, "true", "Run the log cleaner that compacts topics with cleanup.policy=compact.",
+     ConfigScope::kBroker},
+    {"log.cleaner.dedupe.buffer.size", kLong, "134217728", "Memory for the cleaner's key-to-offset map.",
+     ConfigScope::kBroker, {}, 1024, kLongMax},
+    {"log.cleaner.io.buffer.load.factor", kDouble, "0.9", "Fill factor of the cleaner's key-to-offset map (0, 1].",
+     ConfigScope::kBroker},
+    {"log.cleaner.backoff.ms", kLong, "15000", "Pause of the cleaner when no log needs cleaning.", ConfigScope::kBroker,
+     {}, 1, kLongMax},
+    {"log.cleaner.delete.retention.ms", kLong, "86400000",
+     "How long a tombstone stays in a compacted topic after the cleaner first passes it.", ConfigScope::kBroker, {}, 0,
+     kLongMax, {}, false, false},
+    {"log.cleaner.min.compaction.lag.ms", kLong, "0", "Records younger than this are never compacted.",
+     ConfigScope::kBroker, {}, 0, kLongMax, {}, false, false},
+    {"log.cleaner.min.cleanable.ratio", kDouble, "0.5",
+     "Share of not-yet-cleaned bytes at which a compacted log is cleaned.", ConfigScope::kBroker, {}, INT64_MIN,
+     INT64_MAX, {}, false, false},
     {"log.cleanup.policy", kList, "delete", "Default cleanup policy of topics (delete).", ConfigScope::kBroker, {},
      INT64_MIN, INT64_MAX, "delete,compact", false, false},
     {"message.max.bytes", kInt, "1048588", "Largest record batch the broker accepts.", ConfigScope::kBroker, {}, 0,
@@ -155,6 +172,12 @@ constexpr ConfigDef kBroker[] = {
 constexpr ConfigDef kTopic[] = {
     {"cleanup.policy", kList, "delete", "delete (by retention) or compact.", ConfigScope::kTopic,
      "log.cleanup.policy", INT64_MIN, INT64_MAX, "delete,compact", false, false},
+    {"delete.retention.ms", kLong, "86400000", "How long tombstones stay after the cleaner first passes them.",
+     ConfigScope::kTopic, "log.cleaner.delete.retention.ms", 0, kLongMax, {}, false, false},
+    {"min.compaction.lag.ms", kLong, "0", "Records younger than this are never compacted.", ConfigScope::kTopic,
+     "log.cleaner.min.compaction.lag.ms", 0, kLongMax, {}, false, false},
+    {"min.cleanable.dirty.ratio", kDouble, "0.5", "Share of uncleaned bytes at which the log is compacted.",
+     ConfigScope::kTopic, "log.cleaner.min.cleanable.ratio", INT64_MIN, INT64_MAX, {}, false, false},
     {"retention.ms", kLong, "604800000", "Delete segments older than this; -1 keeps data forever.",
      ConfigScope::kTopic, "log.retention.ms", -1, kLongMax, {}, false, false},
     {"retention.bytes", kLong, "-1", "Delete oldest segments while the partition is larger; -1 = no limit.",
@@ -237,6 +260,14 @@ std::optional<std::string> validate_config_value(const ConfigDef& def, std::stri
       }
       return std::nullopt;
     }
+    case ConfigType::kDouble: {
+      std::string text(value);
+      char* end = nullptr;
+      double d = std::strtod(text.c_str(), &end);
+      if (text.empty() || end != text.c_str() + text.size()) return fmt::format("'{}' is not a number", value);
+      if (d < 0 || d > 1) return fmt::format("{} is outside [0, 1]", value);
+      return std::nullopt;
+    }
     case ConfigType::kString:
     case ConfigType::kPassword:
       if (!def.one_of.empty() && !contains_item(def.one_of, value)) {
@@ -271,6 +302,8 @@ int8_t describe_config_type(ConfigType type) {
       return 3;
     case ConfigType::kLong:
       return 5;
+    case ConfigType::kDouble:
+      return 6;
     case ConfigType::kList:
       return 7;
     case ConfigType::kPassword:

@@ -129,7 +129,8 @@ awaitable<void> RaftMetadataLog::run() {
       raft::Ready rd = node_->ready();
       if (!rd.entries.empty() || rd.hard_state || rd.snapshot) {
         auto* storage = storage_.get();
-        co_await run_blocking(pool_, [storage, &rd] { raft::persist_ready(*storage, rd); });
+        auto persist = run_blocking(pool_, [storage, &rd] { raft::persist_ready(*storage, rd); });
+        co_await std::move(persist);  // own statement: see run_blocking.h
       }
       for (auto& m : rd.messages) transport_.send(std::move(m));
       apply(rd);

@@ -113,7 +113,7 @@ std::error_code Log::load() {
   for (auto it = segments_.begin(); std::next(it) != segments_.end(); ++it) it->second->seal();
   if (auto ec = load_epochs(recover_from)) return ec;
 
-  high_watermark_ = next_offset_;
+  high_watermark_ = std::clamp(params_.high_watermark.value_or(log_start_offset_), log_start_offset_, next_offset_);
   cleaned_offset_ = params_.cleaner_checkpoint.value_or(log_start_offset_);
   if (cleaned_offset_ < log_start_offset_ || cleaned_offset_ > next_offset_) cleaned_offset_ = log_start_offset_;
   last_flush_ms_ = params_.clock->wall_ms();

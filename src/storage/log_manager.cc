@@ -74,6 +74,7 @@ std::error_code LogManager::load_dir(size_t dir_index) {
   }
   const OffsetMap recovery_points = read_offsets(fs_, dir / kRecoveryPointCheckpointFile);
   const OffsetMap log_starts = read_offsets(fs_, dir / kLogStartOffsetCheckpointFile);
+  const OffsetMap high_watermarks = read_offsets(fs_, dir / kHighWatermarkCheckpointFile);
   const OffsetMap cleaned = read_offsets(fs_, dir / kCleanerCheckpointFile);
   auto names = fs_.list(dir);
   if (!names) return names.error();
@@ -92,7 +93,7 @@ std::error_code LogManager::load_dir(size_t dir_index) {
     }
     LogParams params{path,  *tp, config_.config_for ? config_.config_for(*tp) : config_.default_config,
                      &fs_,  &clock_, clean, lookup(recovery_points, *tp), lookup(log_starts, *tp),
-                     lookup(cleaned, *tp)};
+                     lookup(cleaned, *tp), lookup(high_watermarks, *tp)};
     auto log = Log::open(std::move(params));
     if (!log) {
       logger().error("cannot load {}: {}", path.string(), log.error().message());
@@ -194,8 +195,9 @@ std::vector<PendingFlush> LogManager::flush_policy(int64_t now_ms) {
 
 CheckpointTask LogManager::prepare_checkpoints() const {
   const size_t dirs = config_.log_dirs.size();
-  std::vector<OffsetMap> recovery_points(dirs), log_starts(dirs), cleaned(dirs);
+  std::vector<OffsetMap> recovery_points(dirs), log_starts(dirs), cleaned(dirs), high_watermarks(dirs);
   for (const auto& [tp, entry] : logs_) {
+    high_watermarks[entry.dir_index][tp] = entry.log->high_watermark();
     recovery_points[entry.dir_index][tp] = entry.log->recovery_point();
     log_starts[entry.dir_index][tp] = entry.log->log_start_offset();
     if (entry.log->config().compacts()) cleaned[entry.dir_index][tp] = entry.log->cleaned_offset();
@@ -207,6 +209,7 @@ CheckpointTask LogManager::prepare_checkpoints() const {
     task.files_.emplace_back(dir / kRecoveryPointCheckpointFile, format_offset_checkpoint(recovery_points[i]));
     task.files_.emplace_back(dir / kLogStartOffsetCheckpointFile, format_offset_checkpoint(log_starts[i]));
     task.files_.emplace_back(dir / kCleanerCheckpointFile, format_offset_checkpoint(cleaned[i]));
+    task.files_.emplace_back(dir / kHighWatermarkCheckpointFile, format_offset_checkpoint(high_watermarks[i]));
   }
   return task;
 }

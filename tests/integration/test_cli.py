@@ -11,7 +11,7 @@ import time
 import pytest
 from confluent_kafka import Consumer, Producer, TopicPartition
 
-from kappa_harness import KAPPA_BIN, free_port
+from kappa_harness import KAPPA_BIN, free_port, wait_for
 
 pytestmark = pytest.mark.skipif(not KAPPA_BIN.exists(), reason=f"{KAPPA_BIN} not built")
 
@@ -115,7 +115,9 @@ def test_admin_errors_name_the_broker_and_kafka_error(broker):
     p = kappa(broker, "topics", "add-partitions", "dup", "--count", 1, check=False)
     assert p.returncode == 1 and "INVALID_PARTITIONS" in p.stderr
     p = kappa(broker, "topics", "describe", "missing", check=False)
-    assert p.returncode == 1 and "UNKNOWN_TOPIC_OR_PARTITION" in p.stderr
+    assert p.returncode == 1
+    assert p.stderr.strip() == f"kappa: broker {broker.bootstrap}: UNKNOWN_TOPIC_OR_PARTITION: Topic 'missing' does not exist."
+
     p = kappa(broker, "topics", "delete", "missing", check=False)
     assert p.returncode == 1 and "UNKNOWN_TOPIC_OR_PARTITION" in p.stderr
     assert kappa(broker, "topics", "delete", "missing", "--if-exists").returncode == 0
@@ -361,3 +363,46 @@ def test_perf_produce_and_consume_json(broker):
     assert c["bytes"] == 20000 * 200 and c["records_per_sec"] > 0
     text = kappa(broker, "perf", "produce", "--topic", "perf", "--num-records", 1000, "--record-size", 10).stdout
     assert "1000 records produced" in text and "p99.9" in text
+
+
+def test_three_node_cluster_routing_and_health(cluster_factory):
+    """Records go to each partition's leader across brokers; health sees a fenced broker."""
+    cluster = cluster_factory(overrides={"broker.session.timeout.ms": "2000"}).start()
+    bootstrap = cluster.bootstrap
+    # Routing uses single-replica partitions, led by every broker in turn, so
+    # the test does not depend on follower replication moving the high watermark.
+    kappa(bootstrap, "topics", "create", "spread", "-p", 6, "-r", 1)
+    kappa(bootstrap, "topics", "create", "replicated", "-p", 3, "-r", 3)
+    doc = json.loads(kappa(bootstrap, "topics", "describe", "--json").stdout)
+    topics = {t["name"]: t for t in doc["topics"]}
+    assert {p["leader"] for p in topics["spread"]["partitions"]} == {1, 2, 3}
+    assert all(sorted(p["replicas"]) == [1, 2, 3] for p in topics["replicated"]["partitions"])
+
+    keys = [f"k{i}" for i in range(300)]
+    kappa(bootstrap, "produce", "spread", "-K", "=", "--acks", "1", input="".join(f"{k}={k}\n" for k in keys))
+    rows = kappa(bootstrap, "consume", "spread", "--from-beginning", "-e", "--format", "%p %k\\n").stdout.split("\n")
+    got = dict(row.split(" ")[::-1] for row in rows if row)
+    assert set(got) == set(keys)
+    assert all(int(p) == java_partition(k.encode(), 6) for k, p in got.items())
+    assert json.loads(kappa(bootstrap, "cluster", "health", "--json").stdout)["healthy"] is True
+
+    info = json.loads(kappa(bootstrap, "cluster", "info", "--json").stdout)
+    assert sorted(b["id"] for b in info["brokers"]) == [1, 2, 3]
+    victim = next(i for i in (1, 2, 3) if i != info["controller_id"])
+    orphaned = sorted(p["partition"] for p in topics["spread"]["partitions"] if p["replicas"] == [victim])
+    assert orphaned
+    cluster.nodes[victim].kill()
+    survivors = ",".join(n.bootstrap for i, n in cluster.nodes.items() if i != victim)
+
+    def unhealthy():
+        p = kappa(survivors, "cluster", "health", "--json", check=False)
+        h = json.loads(p.stdout)
+        shrunk = [i for i in h["under_replicated_partitions"] if i["topic"] == "replicated"]
+        return (p, h) if len(shrunk) == 3 and h["offline_partitions"] else None
+    p, health = wait_for(unhealthy, timeout=30, interval=0.5, what="health to report the fenced broker")
+    assert p.returncode == 1 and health["healthy"] is False
+    assert health["brokers"] == 2
+    assert [(i["topic"], i["partition"]) for i in health["offline_partitions"]] == [("spread", n) for n in orphaned]
+    assert all(victim not in i["isr"] for i in health["under_replicated_partitions"] if i["topic"] == "replicated")
+    text = kappa(survivors, "cluster", "health", check=False)
+    assert text.returncode == 1 and "Status: UNHEALTHY" in text.stdout

@@ -203,3 +203,36 @@ TEST_F(LogManagerTest, refuses_a_partition_present_in_two_log_dirs) {
 
 }  // namespace
 }  // namespace kappa::storage
+
+namespace kappa::storage {
+namespace {
+
+TEST(HighWatermarkCheckpoint, a_reopened_log_starts_at_its_checkpointed_high_watermark_not_its_end) {
+  test::TestDir dir;
+  ManualClock clock;
+  LogManagerConfig config;
+  config.log_dirs = {dir.path()};
+  TopicPartition tp{"hw", PartitionId(0)};
+  {
+    auto manager = LogManager::open(config, FileSystem::posix(), clock);
+    ASSERT_TRUE(manager);
+    auto log = (*manager)->get_or_create(tp);
+    ASSERT_TRUE(log);
+    for (int i = 0; i < 10; ++i) {
+      auto batch = test::make_batch(test::BatchSpec{});
+      ASSERT_TRUE((*log)->append(batch, LeaderEpoch(0)));
+    }
+    (*log)->update_high_watermark(4);  // only 4 records replicated
+    ASSERT_FALSE((*manager)->write_checkpoints());
+    ASSERT_FALSE((*manager)->shutdown());
+  }
+  auto manager = LogManager::open(config, FileSystem::posix(), clock);
+  ASSERT_TRUE(manager);
+  auto log = (*manager)->get(tp);
+  ASSERT_TRUE(log);
+  EXPECT_EQ(log->log_end_offset(), 10);
+  EXPECT_EQ(log->high_watermark(), 4);
+}
+
+}  // namespace
+}  // namespace kappa::storage

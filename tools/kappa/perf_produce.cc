@@ -21,6 +21,7 @@ awaitable<int> perf_produce(client::Client& client, PerfOptions o, client::Produ
   auto running = std::make_shared<bool>(true);
   auto failure = std::make_shared<std::optional<client::Error>>();
   start_progress(client.executor(), stats, running);
+  options.delivery_timeout = client.options().retry.total;  // --timeout bounds every record
   client::Producer producer(client, options);
   const auto start = std::chrono::steady_clock::now();
   asio::steady_timer pace(client.executor());

@@ -72,6 +72,7 @@ awaitable<int> produce(Client& client, ProduceOptions o, client::ProducerOptions
   } catch (const std::exception& e) {
     co_return fail(e.what());
   }
+  options.delivery_timeout = client.options().retry.total;  // --timeout bounds every record
   client::Producer producer(client, options);
   std::optional<client::Error> failure;
   const bool verbose = o.verbose;

@@ -104,7 +104,7 @@ awaitable<int> describe_topics(Client& client, std::vector<std::string> names, b
     TopicReport report;
     report.info = (*md)->topic(name);
     if (!report.info) {
-      co_return fail(client::kafka_error(protocol::ErrorCode::kUnknownTopicOrPartition, "",
+      co_return fail(client::kafka_error(protocol::ErrorCode::kUnknownTopicOrPartition, (*md)->source,
                                          fmt::format("Topic '{}' does not exist.", name)));
     }
     auto configs = co_await admin.describe_configs(client::ConfigResource::kTopic, name);

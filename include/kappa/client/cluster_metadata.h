@@ -53,6 +53,7 @@ struct TopicInfo {
 };
 
 struct ClusterMetadata {
+  std::string source;  // "host:port" of the broker that answered (for messages)
   std::string cluster_id;
   int32_t controller_id = -1;
   std::map<int32_t, BrokerInfo> brokers;

@@ -23,7 +23,11 @@
 // read_committed is not supported yet (records of aborted transactions
 // would be returned).
 //
-// Thread-safety and lifetime: not thread-safe; `client` must outlive it.
+// Thread-safety and lifetime: not thread-safe, and poll() must not overlap
+// another poll() or assign(). seek()/unassign() while a poll() waits take
+// effect for the next one: what that poll fetched for the partition is
+// dropped.
+// `client` must outlive it.
 
 #include <chrono>
 #include <cstdint>

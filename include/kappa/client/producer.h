@@ -23,7 +23,9 @@
 //
 // Idempotence (options.idempotent): the producer asks for a producer id
 // with InitProducerId before its first send and numbers every batch per
-// partition, so the broker drops duplicates from retries. It needs acks=-1
+// partition, so the broker drops duplicates from retries (one request in
+// flight per partition; no epoch bump yet, so after a batch fails for good
+// later ones fail with OUT_OF_ORDER_SEQUENCE_NUMBER). It needs acks=-1
 // and a broker that offers InitProducerId; otherwise send() fails with
 // NOT_AVAILABLE naming the broker. (Kappa brokers do not offer it yet.)
 //

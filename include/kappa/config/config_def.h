@@ -12,7 +12,7 @@
 
 namespace kappa::config {
 
-enum class ConfigType : uint8_t { kBoolean, kInt, kLong, kString, kList, kPassword };
+enum class ConfigType : uint8_t { kBoolean, kInt, kLong, kDouble, kString, kList, kPassword };
 
 // Where a setting applies.  Topic settings may also be set per topic
 // (CreateTopics / AlterConfigs) and fall back to their broker synonym.

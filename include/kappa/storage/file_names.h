@@ -45,6 +45,9 @@ inline constexpr std::string_view kSwapSuffix = ".swap";
 inline constexpr std::string_view kCleanShutdownFile = ".kappa_clean_shutdown";
 inline constexpr std::string_view kRecoveryPointCheckpointFile = "recovery-point-offset-checkpoint";
 inline constexpr std::string_view kLogStartOffsetCheckpointFile = "log-start-offset-checkpoint";
+// High watermarks (Kafka's name): a restarted replica must not expose
+// records above the last high watermark it knew until replication confirms them.
+inline constexpr std::string_view kHighWatermarkCheckpointFile = "replication-offset-checkpoint";
 inline constexpr std::string_view kLeaderEpochCheckpointFile = "leader-epoch-checkpoint";
 inline constexpr std::string_view kCleanerCheckpointFile = "cleaner-offset-checkpoint";
 

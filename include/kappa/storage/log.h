@@ -60,6 +60,9 @@ struct LogParams {
   // From cleaner-offset-checkpoint: offsets below it were compacted.
   // Absent, below the log start or beyond the log end: the log start.
   std::optional<int64_t> cleaner_checkpoint;
+  // From replication-offset-checkpoint; absent means "unknown": the high
+  // watermark then starts at the log start (the leader recomputes it).
+  std::optional<int64_t> high_watermark;
 };
 
 // What Log::open found; for logs and tests.
@@ -142,7 +145,8 @@ class Log {
   int64_t log_start_offset() const { return log_start_offset_; }
   int64_t log_end_offset() const { return next_offset_; }
   // Kept here for retention and DeleteRecords; the replication layer moves
-  // it.  Starts at the log end when the log is opened.
+  // it.  Starts at the checkpointed value (never above the log end) when the
+  // log is opened, or at the log start without a checkpoint.
   int64_t high_watermark() const { return high_watermark_; }
   // Clamped to [log_start_offset, log_end_offset].
   void update_high_watermark(int64_t offset);

@@ -36,7 +36,7 @@ void set_error(PartitionResponse& r, ErrorCode e, std::string message = {}) {
 
 // Validates the partition's records: exactly one v2 batch that a client may write.
 std::optional<std::pair<ErrorCode, std::string>> check_records(const protocol::Records& records, int16_t version,
-                                                               int32_t max_message_bytes) {
+                                                               int32_t max_message_bytes, bool compacted) {
   using R = std::pair<ErrorCode, std::string>;
   if (records.is_null() || records.size() == 0) return R{ErrorCode::kInvalidRecord, "no record batch"};
   auto bytes = records.bytes();
@@ -62,6 +62,13 @@ std::optional<std::pair<ErrorCode, std::string>> check_records(const protocol::R
   }
   if (v.header.is_transactional()) {
     return R{ErrorCode::kTransactionalIdAuthorizationFailed, "transactions are not supported by this broker"};
+  }
+  if (compacted) {  // compaction keeps the latest record per key: every record needs one
+    bool keyless = false;
+    if (reader.open(bytes)) return R{ErrorCode::kCorruptMessage, "unreadable records"};
+    protocol::Record record;
+    while (reader.next(record)) keyless |= record.key.is_null();
+    if (keyless) return R{ErrorCode::kInvalidRecord, "Compacted topic cannot accept message without key."};
   }
   return std::nullopt;
 }
@@ -101,7 +108,8 @@ awaitable<ProduceResponse> handle_produce(RequestContext& ctx, protocol::Produce
       }
       auto topic_config = broker.topic_config(*image);
       if (auto bad = check_records(pd.records, ctx.version(),
-                                   static_cast<int32_t>(topic_config.get_long("max.message.bytes")))) {
+                                   static_cast<int32_t>(topic_config.get_long("max.message.bytes")),
+                                   topic_config.get("cleanup.policy").find("compact") != std::string::npos)) {
         set_error(pr, bad->first, bad->second);
         continue;
       }
