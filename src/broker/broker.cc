@@ -4,6 +4,9 @@
 
 #include "broker/broker_lifecycle_manager.h"
 #include "broker/controller_channel.h"
+#include "broker/isr_manager.h"
+#include "broker/producer_id_manager.h"
+#include "broker/replica_fetcher.h"
 #include "broker/log_config_mapping.h"
 #include "broker/meta_properties.h"
 #include "broker/metadata_follower.h"
@@ -78,6 +81,9 @@ void Broker::open_storage() {
   logs_ = std::move(*opened);
   replicas_ = std::make_unique<replication::ReplicaManager>(
       *logs_, node_id(), [this](const metadata::TopicImage& t) { return to_log_config(config_, t.configs); });
+  fetchers_ = std::make_unique<ReplicaFetcherManager>(*this);
+  isr_manager_ = std::make_unique<IsrManager>(*this);
+  producer_ids_ = std::make_unique<ProducerIdManager>(*this);
   log()->info("loaded {} partition logs", logs_->size());
 }
 
@@ -125,6 +131,7 @@ void Broker::begin_serving() {
   if (serving_ || stopping_) return;
   serving_ = true;
   replicas_->reconcile(image_);
+  fetchers_->reconcile();
   groups_ = std::make_unique<group::GroupCoordinator>(  // consumer groups: after the replicas, before clients
       group::GroupCoordinator::Deps{io_.get_executor(), pool_, *replicas_, config_, SystemClock::instance()},
       group::group_config_from(config_));
@@ -143,9 +150,14 @@ void Broker::on_metadata_committed() {
       ++it;
     }
   }
-  if (serving_ && replicas_) replicas_->reconcile(image_);
+  if (serving_ && replicas_) {
+    replicas_->reconcile(image_);
+    fetchers_->reconcile();
+  }
   if (groups_) groups_->on_metadata(image_);  // after the replicas: it reads their leadership
 }
+
+int64_t Broker::broker_epoch() const { return broker_lifecycle_ ? broker_lifecycle_->broker_epoch() : -1; }
 
 awaitable<bool> Broker::wait_for_metadata(int64_t offset, Deadline deadline) {
   if (image_.offset() >= offset) co_return true;
@@ -189,6 +201,7 @@ awaitable<void> Broker::shutdown() {
                             : "controlled shutdown timed out; stopping anyway");
   }
   if (broker_lifecycle_) broker_lifecycle_->stop();
+  if (fetchers_) fetchers_->stop();
   if (cleaning_) cleaning_->cancel();
   server_->stop_accepting();
   if (groups_) groups_->stop();  // pending JoinGroup/SyncGroup answers end now, before the drain

@@ -38,6 +38,9 @@ using kappa::config::BrokerConfig;
 
 class BrokerLifecycleManager;
 class ControllerChannel;
+class IsrManager;
+class ProducerIdManager;
+class ReplicaFetcherManager;
 class MetadataFollower;
 class NetworkRaftTransport;
 class PeerPool;
@@ -86,6 +89,9 @@ class Broker {
   }
   // fsyncs `log` on the blocking pool if its flush policy is due.
   awaitable<std::error_code> flush_if_due(std::shared_ptr<storage::Log> log);
+  ProducerIdManager& producer_ids() { return *producer_ids_; }
+  // This broker's epoch from its registration (-1 before it registered).
+  int64_t broker_epoch() const;
   // Creates the listed topics with the broker defaults (Metadata auto-create).
   awaitable<void> auto_create_topics(const std::vector<std::string>& names);
   // Creates a topic through the active controller, wherever it runs; returns
@@ -117,6 +123,7 @@ class Broker {
   void run_flush_policy();
   void run_checkpoints();
   awaitable<void> run_cleaner();
+  awaitable<void> run_isr_changes();
   awaitable<void> run_controller_duties();
   awaitable<void> run_leader_rebalance();
   awaitable<void> hand_over_quorum_leadership();
@@ -143,6 +150,9 @@ class Broker {
   std::unique_ptr<BrokerLifecycleManager> broker_lifecycle_;
   std::unique_ptr<storage::LogManager> logs_;
   std::unique_ptr<replication::ReplicaManager> replicas_;
+  std::unique_ptr<ReplicaFetcherManager> fetchers_;
+  std::unique_ptr<IsrManager> isr_manager_;
+  std::unique_ptr<ProducerIdManager> producer_ids_;
   std::unique_ptr<group::GroupCoordinator> groups_;  // uses replicas_
   std::unique_ptr<Server> server_;
   std::vector<std::pair<int64_t, std::shared_ptr<AsyncResult<bool>>>> metadata_waiters_;

@@ -2,6 +2,7 @@
 // checkpoints, and — on controller quorum voters — broker session checks
 // and preferred-leader rebalancing while this node is the active controller.
 #include "broker/broker.h"
+#include "broker/isr_manager.h"
 #include "kappa/async/run_blocking.h"
 #include "kappa/async/spawn.h"
 #include "kappa/common/log.h"
@@ -23,6 +24,7 @@ void Broker::start_housekeeping() {
                  "flush policy");
     spawn_logged(io_, every(ms(60'000), &Broker::run_checkpoints), "checkpoints");
     if (config_.get_bool("log.cleaner.enable")) spawn_logged(io_, run_cleaner(), "log cleaner");
+    spawn_logged(io_, every_async(ms(250), &Broker::run_isr_changes), "ISR changes");
   }
   if (quorum_) {
     spawn_logged(io_, every_async(ms(200), &Broker::run_controller_duties), "controller duties");
@@ -107,6 +109,10 @@ awaitable<void> Broker::run_cleaner() {
                   stats->tombstones_removed, stats->bytes_read, stats->bytes_written);
     }
   }
+}
+
+awaitable<void> Broker::run_isr_changes() {
+  if (serving_) co_await isr_manager_->run_once();
 }
 
 awaitable<void> Broker::run_controller_duties() {

@@ -48,12 +48,15 @@ class Registration {
 }  // namespace
 
 awaitable<protocol::ErrorCode> wait_for_high_watermark(Broker& broker, storage::TopicPartition tp, int64_t offset,
-                                                       Deadline deadline) {
+                                                       Deadline deadline, int32_t min_insync_replicas) {
   std::vector<storage::TopicPartition> tps{tp};
   while (true) {
     auto* p = broker.replicas().get(tp.topic, tp.partition.value());
     if (!p || !p->is_leader()) co_return protocol::ErrorCode::kNotLeaderOrFollower;
     if (p->high_watermark() >= offset) co_return protocol::ErrorCode::kNone;
+    if (static_cast<int32_t>(p->state().isr.size()) < min_insync_replicas) {
+      co_return protocol::ErrorCode::kNotEnoughReplicasAfterAppend;
+    }
     if (std::chrono::steady_clock::now() >= deadline || broker.stopping()) {
       co_return protocol::ErrorCode::kRequestTimedOut;
     }

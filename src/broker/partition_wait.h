@@ -17,11 +17,13 @@ class Broker;
 
 using Deadline = std::chrono::steady_clock::time_point;
 
-// kNone once the partition's high watermark reaches `offset`;
-// REQUEST_TIMED_OUT at the deadline; NOT_LEADER_OR_FOLLOWER if this broker
-// stops leading the partition (or it is deleted).
+// kNone once the partition's high watermark reaches `offset` (every in-sync
+// replica has the records); NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR
+// shrank below `min_insync_replicas` before that; REQUEST_TIMED_OUT at the
+// deadline; NOT_LEADER_OR_FOLLOWER if this broker stops leading the
+// partition (or it is deleted).
 awaitable<protocol::ErrorCode> wait_for_high_watermark(Broker& broker, storage::TopicPartition tp, int64_t offset,
-                                                       Deadline deadline);
+                                                       Deadline deadline, int32_t min_insync_replicas = 1);
 
 // Returns when any of the partitions changes (new data, a moved high
 // watermark, a role change), at the deadline, or at broker shutdown.

@@ -201,7 +201,7 @@ awaitable<Result<TopicInfo>> Client::topic(const std::string& name, bool wait) {
 }
 
 awaitable<Result<int32_t>> Client::leader_for(const std::string& topic_name, int32_t partition) {
-  co_return co_await with_retries([this, &topic_name, partition]() -> awaitable<Result<int32_t>> {
+  co_return co_await with_retries([this, &topic_name, &partition]() -> awaitable<Result<int32_t>> {
     if (!fresh() || !metadata_->leader_for(topic_name, partition)) {
       auto r = co_await refresh_metadata(just(topic_name));
       if (!r) co_return r.error();

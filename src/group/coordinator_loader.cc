@@ -81,7 +81,8 @@ awaitable<void> GroupCoordinator::load(std::shared_ptr<Slot> slot) {
       // returns): GCC 12 copies coroutine arguments bitwise, which breaks
       // owning captures.
       const protocol::Records* borrowed = chunk.get();
-      bytes = co_await run_blocking(deps_.blocking_pool, [borrowed] { return borrowed->to_vector(); });
+      auto copy = run_blocking(deps_.blocking_pool, [borrowed] { return borrowed->to_vector(); });
+      bytes = co_await std::move(copy);
     }
     const int64_t next = chunk && still_current(*slot) ? replay_chunk(*slot, bytes, offset, stats) : offset;
     reading = next > offset;  // stop at the end, on an error, or on nothing readable

@@ -4,26 +4,65 @@
 
 #include <fmt/format.h>
 
+#include "kappa/common/log.h"
 #include "kappa/storage/errors.h"
 
 namespace kappa::replication {
 
 using protocol::ErrorCode;
 
+namespace {
+auto& logger() {
+  static auto l = logging::get("replication");
+  return l;
+}
+}  // namespace
+
 Partition::Partition(storage::TopicPartition tp, protocol::Uuid topic_id, std::shared_ptr<storage::Log> log,
-                     int32_t local_broker)
-    : tp_(std::move(tp)), topic_id_(topic_id), log_(std::move(log)), local_broker_(local_broker) {}
+                     int32_t local_broker, const Clock& clock)
+    : tp_(std::move(tp)), topic_id_(topic_id), log_(std::move(log)), local_broker_(local_broker), clock_(clock) {}
+
+std::error_code Partition::load() { return producers_.rebuild(*log_); }
+
+std::vector<int32_t> Partition::followers() const {
+  std::vector<int32_t> out;
+  for (int32_t r : state_.replicas) {
+    if (r != local_broker_) out.push_back(r);
+  }
+  return out;
+}
 
 void Partition::update_state(const metadata::PartitionState& state) {
-  const bool became_leader = state.leader == local_broker_ &&
-                             (state_.leader != local_broker_ || state.leader_epoch != state_.leader_epoch);
+  const bool was_leader = has_state_ && is_leader();
+  const bool epoch_changed = !has_state_ || state.leader_epoch != state_.leader_epoch;
+  const bool changed = !has_state_ || state.partition_epoch != state_.partition_epoch || epoch_changed;
   state_ = state;
-  if (became_leader) {
-    // A new leader starts its epoch at its log end (KIP-101).
-    (void)log_->assign_epoch(LeaderEpoch(state.leader_epoch), log_->log_end_offset());
+  has_state_ = true;
+  if (is_leader()) {
+    if (!was_leader || epoch_changed) {
+      become_leader();
+    } else if (changed) {
+      tracker_.reset(followers(), clock_.monotonic_ms());  // keeps known progress
+    }
+    if (changed) pending_isr_.reset();  // the controller answered (or a new epoch began)
+  } else if (is_follower() && (was_leader || epoch_changed)) {
+    phase_ = FollowerPhase::kTruncating;  // find the divergence with the new leader first
+    pending_isr_.reset();
   }
   maybe_advance_high_watermark();
   notify_waiters();
+}
+
+void Partition::become_leader() {
+  epoch_start_offset_ = log_->log_end_offset();
+  // A new leader starts its epoch at its log end (KIP-101).
+  if (auto ec = log_->assign_epoch(LeaderEpoch(state_.leader_epoch), epoch_start_offset_)) {
+    logger()->warn("[{}] cannot record leader epoch {}: {}", fmt::format("{}", tp_), state_.leader_epoch,
+                  ec.message());
+  }
+  tracker_.reset(followers(), clock_.monotonic_ms());
+  logger()->info("[{}] leader in epoch {} from offset {}", fmt::format("{}", tp_), state_.leader_epoch,
+                epoch_start_offset_);
 }
 
 ErrorCode Partition::check_leader_epoch(int32_t current_leader_epoch) const {
@@ -47,6 +86,21 @@ AppendOutcome Partition::append_as_leader(std::span<uint8_t> batch, int16_t requ
                               min_insync_replicas);
     return out;
   }
+  auto header = protocol::peek_batch_header(batch);
+  auto check = producers_.check(*header);
+  if (check.error != ErrorCode::kNone) {
+    out.error = check.error;
+    out.message = fmt::format("producer {} epoch {} sequence {}: {}", header->producer_id, header->producer_epoch,
+                              header->base_sequence, protocol::error_name(check.error));
+    return out;
+  }
+  if (check.duplicate_of) {
+    out.duplicate = true;
+    out.result.base_offset = check.duplicate_of->base_offset;
+    out.result.last_offset = check.duplicate_of->last_offset;
+    out.result.log_start_offset = log_->log_start_offset();
+    return out;
+  }
   auto appended = log_->append(batch, LeaderEpoch(state_.leader_epoch));
   if (!appended) {
     out.error = storage::to_kafka_error(appended.error());
@@ -54,9 +108,74 @@ AppendOutcome Partition::append_as_leader(std::span<uint8_t> batch, int16_t requ
     return out;
   }
   out.result = *appended;
+  producers_.record(*protocol::peek_batch_header(batch));  // now with its offsets
   maybe_advance_high_watermark();
   notify_waiters();
   return out;
+}
+
+bool Partition::record_follower_fetch(int32_t follower, int64_t fetch_offset) {
+  if (!tracker_.on_fetch(follower, fetch_offset, log_->log_end_offset(), clock_.monotonic_ms())) return false;
+  maybe_advance_high_watermark();
+  return true;
+}
+
+std::optional<std::vector<int32_t>> Partition::wanted_isr(int64_t lag_max_ms) const {
+  if (!is_leader() || pending_isr_) return std::nullopt;
+  return tracker_.propose_isr(state_.replicas, state_.isr, local_broker_, high_watermark(), epoch_start_offset_,
+                              clock_.monotonic_ms(), lag_max_ms);
+}
+
+void Partition::isr_change_sent(std::optional<std::vector<int32_t>> isr) { pending_isr_ = std::move(isr); }
+
+EpochAnswer Partition::end_offset_for_epoch(int32_t epoch) const {
+  auto e = log_->end_offset_for_epoch(LeaderEpoch(epoch));
+  if (is_leader() && e.epoch.value() == state_.leader_epoch) e.end_offset = log_->log_end_offset();
+  return {e.epoch.value(), e.end_offset};
+}
+
+int32_t Partition::latest_local_epoch() const {
+  auto latest = log_->leader_epochs().latest_epoch();
+  return latest ? latest->value() : -1;
+}
+
+std::error_code Partition::truncate_after_divergence(int32_t asked_epoch, EpochAnswer leader_answer) {
+  const int64_t end = log_->log_end_offset();
+  const int64_t target = truncation_offset(asked_epoch, leader_answer, end, log_->high_watermark(), [&](int32_t e) {
+    return log_->end_offset_for_epoch(LeaderEpoch(e)).end_offset;
+  });
+  if (target < end) {
+    logger()->info("[{}] truncating from {} to {} (leader epoch {} ends at {})", fmt::format("{}", tp_), end, target,
+                  leader_answer.epoch, leader_answer.end_offset);
+    if (auto ec = log_->truncate_to(target)) return ec;
+    if (auto ec = producers_.rebuild(*log_)) return ec;
+  }
+  phase_ = FollowerPhase::kFetching;
+  return {};
+}
+
+std::error_code Partition::restart_at(int64_t leader_log_start) {
+  logger()->info("[{}] leader starts at {}, beyond our log end {}: starting over there", fmt::format("{}", tp_),
+                leader_log_start, log_->log_end_offset());
+  if (auto ec = log_->truncate_fully_and_start_at(leader_log_start)) return ec;
+  producers_.clear();
+  return {};
+}
+
+ErrorCode Partition::append_as_follower(std::span<const uint8_t> batches, int64_t leader_high_watermark) {
+  if (!batches.empty()) {
+    const int64_t from = log_->log_end_offset();
+    auto appended = log_->append_as_follower(batches);
+    if (!appended) return storage::to_kafka_error(appended.error());
+    protocol::for_each_batch(batches, [&](std::span<const uint8_t> b) {
+      auto h = protocol::peek_batch_header(b);
+      if (h && h->base_offset >= from) producers_.record(*h);
+    });
+  }
+  const int64_t hw = std::min(leader_high_watermark, log_->log_end_offset());
+  if (hw > log_->high_watermark()) log_->update_high_watermark(hw);
+  notify_waiters();
+  return ErrorCode::kNone;
 }
 
 ReadOutcome Partition::read(int64_t offset, size_t max_bytes, bool up_to_log_end, bool min_one_batch) const {
@@ -80,11 +199,20 @@ ReadOutcome Partition::read(int64_t offset, size_t max_bytes, bool up_to_log_end
 }
 
 void Partition::maybe_advance_high_watermark() {
-  // With this broker the only in-sync replica, everything appended is
-  // replicated; the replica set logic extends this for followers.
   if (!is_leader()) return;
-  if (state_.isr.size() == 1 && state_.isr.front() == local_broker_) {
-    if (log_->log_end_offset() > log_->high_watermark()) log_->update_high_watermark(log_->log_end_offset());
+  // The in-sync set for the high watermark includes members of an ISR
+  // change in flight (the "maximal" ISR), so it never passes a new member.
+  std::vector<int32_t> in_sync = state_.isr;
+  if (pending_isr_) {
+    for (int32_t r : *pending_isr_) {
+      if (std::find(in_sync.begin(), in_sync.end(), r) == in_sync.end()) in_sync.push_back(r);
+    }
+  }
+  const int64_t hw =
+      tracker_.high_watermark(in_sync, local_broker_, log_->log_end_offset(), log_->high_watermark());
+  if (hw > log_->high_watermark()) {
+    log_->update_high_watermark(hw);
+    notify_waiters();
   }
 }
 

@@ -69,7 +69,11 @@ std::unique_ptr<Partition> ReplicaManager::open_partition(const metadata::TopicI
     (void)log_ptr->update_config(config);
   }
   write_partition_topic_id(log_ptr->dir(), topic.id);
-  return std::make_unique<Partition>(tp, topic.id, log_ptr, local_broker_);
+  auto replica = std::make_unique<Partition>(tp, topic.id, log_ptr, local_broker_);
+  if (auto ec = replica->load()) {
+    log()->error("cannot rebuild the producer state of {}: {}", fmt::format("{}", tp), ec.message());
+  }
+  return replica;
 }
 
 void ReplicaManager::reconcile(const metadata::MetadataImage& image) {

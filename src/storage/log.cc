@@ -210,4 +210,15 @@ std::error_code Log::assign_epoch(LeaderEpoch epoch, int64_t start_offset) {
   return epochs_.assign(epoch, start_offset);
 }
 
+std::error_code Log::for_each_batch_header(int64_t from_offset,
+                                          const std::function<void(const protocol::BatchHeader&)>& fn) const {
+  if (closed_) return StorageErrc::kLogClosed;
+  auto it = segments_.upper_bound(from_offset);
+  if (it != segments_.begin()) --it;
+  for (; it != segments_.end(); ++it) {
+    if (auto ec = it->second->for_each_header([&](const BatchLocation& loc) { fn(loc.header); })) return ec;
+  }
+  return {};
+}
+
 }  // namespace kappa::storage

@@ -260,11 +260,12 @@ def test_consumer_groups_are_not_faked(broker):
     assert p.stderr.strip() == "kappa: consumer groups: not available yet"
 
 
-def test_idempotent_needs_init_producer_id(broker):
+def test_idempotent_produce_writes_each_record_once(broker):
     kappa(broker, "topics", "create", "idem", "-p", 1)
-    p = kappa(broker, "produce", "idem", "--idempotent", input="x\n", check=False)
-    assert p.returncode == 1
-    assert f"broker {broker.bootstrap}" in p.stderr and "InitProducerId" in p.stderr
+    lines = [f"r{i}" for i in range(50)]
+    kappa(broker, "produce", "idem", "--idempotent", input="\n".join(lines) + "\n")
+    out = kappa(broker, "consume", "idem", "--from-beginning", "-e", "--format", "%v\\n").stdout
+    assert out.splitlines() == lines
 
 
 def test_produce_errors(broker):

@@ -8,7 +8,9 @@
 #include <string>
 
 #include "kappa/protocol/api_table.h"
+#include "kappa/protocol/msg/allocate_producer_ids.h"
 #include "kappa/protocol/msg/alter_configs.h"
+#include "kappa/protocol/msg/alter_partition.h"
 #include "kappa/protocol/msg/api_versions.h"
 #include "kappa/protocol/msg/broker_heartbeat.h"
 #include "kappa/protocol/msg/broker_registration.h"
@@ -84,9 +86,11 @@ const Row kExpected[] = {
     {ApiKey::kDeleteGroups, "DeleteGroups", 0, 2, 0, 2, 2, kBroker},
     {ApiKey::kIncrementalAlterConfigs, "IncrementalAlterConfigs", 0, 1, 0, 1, 1, kBroker},
     {ApiKey::kOffsetDelete, "OffsetDelete", 0, 0, 0, 0, kNever, kBroker},
+    {ApiKey::kAlterPartition, "AlterPartition", 0, 3, 0, 3, 0, kController},
     {ApiKey::kDescribeCluster, "DescribeCluster", 0, 1, 0, 1, 0, kBroker},
     {ApiKey::kBrokerRegistration, "BrokerRegistration", 0, 3, 0, 3, 0, kController},
     {ApiKey::kBrokerHeartbeat, "BrokerHeartbeat", 0, 1, 0, 1, 0, kController},
+    {ApiKey::kAllocateProducerIds, "AllocateProducerIds", 0, 0, 0, 0, 0, kController},
     {ApiKey::kConsumerGroupHeartbeat, "ConsumerGroupHeartbeat", 0, 1, 0, 1, 0, kBroker},
     {ApiKey::kConsumerGroupDescribe, "ConsumerGroupDescribe", 0, 0, 0, 0, 0, kBroker},
     {ApiKey::kKappaRaftMessage, "KappaRaftMessage", 0, 0, 0, 0, 0, kController},
@@ -192,6 +196,8 @@ TEST(ApiTable, codec_constants_match_the_table) {
   expect_codecs_match_table<ApiVersionsRequest, ApiVersionsResponse>(seen);
   expect_codecs_match_table<BrokerHeartbeatRequest, BrokerHeartbeatResponse>(seen);
   expect_codecs_match_table<BrokerRegistrationRequest, BrokerRegistrationResponse>(seen);
+  expect_codecs_match_table<AllocateProducerIdsRequest, AllocateProducerIdsResponse>(seen);
+  expect_codecs_match_table<AlterPartitionRequest, AlterPartitionResponse>(seen);
   expect_codecs_match_table<ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse>(seen);
   expect_codecs_match_table<ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse>(seen);
   expect_codecs_match_table<CreatePartitionsRequest, CreatePartitionsResponse>(seen);

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -159,6 +160,12 @@ class Log {
   // that is inside it).  nullopt when no batch qualifies.  Batch granularity:
   // a client skips records before its target inside the batch.
   Result<std::optional<TimestampAndOffset>> offset_for_timestamp(int64_t timestamp) const;
+
+  // Calls fn with the header of every batch from the segment holding
+  // `from_offset` on (headers only: the records are not read).  For
+  // rebuilding per-batch state such as idempotent producers' sequences.
+  std::error_code for_each_batch_header(int64_t from_offset,
+                                        const std::function<void(const protocol::BatchHeader&)>& fn) const;
 
   uint64_t size_bytes() const;
   size_t segment_count() const { return segments_.size(); }

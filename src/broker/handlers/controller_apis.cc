@@ -79,8 +79,9 @@ awaitable<protocol::BrokerHeartbeatResponse> handle_broker_heartbeat(RequestCont
     resp.error_code = protocol::code_of(ErrorCode::kNotController);
     co_return resp;
   }
-  auto reply = co_await broker.lifecycle()->heartbeat(
-      {req.broker_id, req.broker_epoch, req.current_metadata_offset, req.want_fence, req.want_shut_down});
+  controller::BrokerHeartbeat heartbeat{req.broker_id, req.broker_epoch, req.current_metadata_offset, req.want_fence,
+                                        req.want_shut_down};  // named: see docs/coroutines.md
+  auto reply = co_await broker.lifecycle()->heartbeat(heartbeat);
   resp.error_code = protocol::code_of(reply.error);
   resp.is_caught_up = reply.caught_up;
   resp.is_fenced = reply.fenced;

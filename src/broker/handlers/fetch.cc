@@ -1,5 +1,6 @@
-// Fetch (consumer path): reads whole batches below the high watermark as
-// file slices that the connection sends with sendfile(2).  Long polling:
+// Fetch: consumers read whole batches below the high watermark, followers
+// (replica id >= 0) up to the log end; either way as file slices that the
+// connection sends with sendfile(2).  Long polling:
 // when fewer than min_bytes are available the request waits, up to
 // max_wait_ms, for any of its partitions to change, then reads again.
 // Fetch sessions (KIP-227) are declined: the response's session id is 0, so
@@ -42,7 +43,10 @@ void describe_leader(Broker& broker, const metadata::TopicImage* topic, int32_t 
   }
 }
 
-FetchPass read_all(RequestContext& ctx, const protocol::FetchRequest& req) {
+// `replica` >= 0: a follower fetching for replication.  It reads up to the
+// log end (not the high watermark) and its fetch offset is its log end,
+// which moves the leader's view of it (and maybe the high watermark).
+FetchPass read_all(RequestContext& ctx, const protocol::FetchRequest& req, int32_t replica, bool first_pass) {
   Broker& broker = ctx.broker;
   FetchPass pass;
   const size_t max_bytes = req.max_bytes > 0 ? static_cast<size_t>(req.max_bytes) : 0;
@@ -70,12 +74,17 @@ FetchPass read_all(RequestContext& ctx, const protocol::FetchRequest& req) {
         continue;
       }
       auto* partition = found.partition;
+      if (replica >= 0 && first_pass && !partition->record_follower_fetch(replica, p.fetch_offset)) {
+        pr.error_code = protocol::code_of(ErrorCode::kNotLeaderOrFollower);
+        pass.has_error = true;
+        continue;
+      }
       pass.watched.push_back(partition->topic_partition());
       const size_t budget = pass.bytes >= max_bytes ? 0 : max_bytes - pass.bytes;
       const size_t limit = std::min(budget, static_cast<size_t>(std::max(0, p.partition_max_bytes)));
       // KIP-74: the first batch of the first non-empty partition is returned
       // whole even when larger than the limits, so a consumer always progresses.
-      auto read = partition->read(p.fetch_offset, limit, /*up_to_log_end=*/false, /*min_one_batch=*/pass.bytes == 0);
+      auto read = partition->read(p.fetch_offset, limit, /*up_to_log_end=*/replica >= 0, /*min_one_batch=*/pass.bytes == 0);
       pr.high_watermark = read.high_watermark;
       pr.last_stable_offset = partition->last_stable_offset();
       pr.log_start_offset = read.log_start_offset;
@@ -86,8 +95,9 @@ FetchPass read_all(RequestContext& ctx, const protocol::FetchRequest& req) {
         continue;
       }
       pass.bytes += read.records.size();
-      if (read.records.size() > 0) broker.metrics().bytes_out(t.topic.empty() ? topic->name : t.topic,
-                                                               static_cast<double>(read.records.size()));
+      if (read.records.size() > 0 && replica < 0) {
+        broker.metrics().bytes_out(t.topic.empty() ? topic->name : t.topic, static_cast<double>(read.records.size()));
+      }
       pr.records = std::move(read.records);
     }
   }
@@ -102,9 +112,17 @@ awaitable<FetchResponse> handle_fetch(RequestContext& ctx, protocol::FetchReques
     resp.error_code = protocol::code_of(ErrorCode::kFetchSessionIdNotFound);
     co_return resp;
   }
+  const int32_t replica = ctx.version() >= 15 ? req.replica_state.replica_id : req.replica_id;
+  if (replica >= 0 && !ctx.broker.image().broker(replica)) {
+    FetchResponse resp;
+    resp.error_code = protocol::code_of(ErrorCode::kUnknownServerError);  // not a registered broker
+    co_return resp;
+  }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(0, req.max_wait_ms));
+  bool first_pass = true;
   while (true) {
-    FetchPass pass = read_all(ctx, req);
+    FetchPass pass = read_all(ctx, req, replica, first_pass);
+    first_pass = false;
     const bool enough = pass.bytes >= static_cast<size_t>(std::max(0, req.min_bytes));
     if (enough || pass.has_error || pass.watched.empty() || std::chrono::steady_clock::now() >= deadline ||
         ctx.broker.stopping()) {

@@ -44,6 +44,14 @@ struct KappaForwardRequest;
 struct KappaForwardResponse;
 struct KappaFetchMetadataRequest;
 struct KappaFetchMetadataResponse;
+struct InitProducerIdRequest;
+struct InitProducerIdResponse;
+struct OffsetForLeaderEpochRequest;
+struct OffsetForLeaderEpochResponse;
+struct AlterPartitionRequest;
+struct AlterPartitionResponse;
+struct AllocateProducerIdsRequest;
+struct AllocateProducerIdsResponse;
 struct IncrementalAlterConfigsRequest;
 struct IncrementalAlterConfigsResponse;
 struct FindCoordinatorRequest;
@@ -100,6 +108,12 @@ awaitable<protocol::KappaRaftMessageResponse> handle_kappa_raft_message(RequestC
 awaitable<protocol::KappaForwardResponse> handle_kappa_forward(RequestContext&, protocol::KappaForwardRequest&);
 awaitable<protocol::KappaFetchMetadataResponse> handle_kappa_fetch_metadata(RequestContext&,
                                                                             protocol::KappaFetchMetadataRequest&);
+awaitable<protocol::InitProducerIdResponse> handle_init_producer_id(RequestContext&, protocol::InitProducerIdRequest&);
+awaitable<protocol::OffsetForLeaderEpochResponse> handle_offset_for_leader_epoch(
+    RequestContext&, protocol::OffsetForLeaderEpochRequest&);
+awaitable<protocol::AlterPartitionResponse> handle_alter_partition(RequestContext&, protocol::AlterPartitionRequest&);
+awaitable<protocol::AllocateProducerIdsResponse> handle_allocate_producer_ids(RequestContext&,
+                                                                              protocol::AllocateProducerIdsRequest&);
 awaitable<protocol::ApiVersionsResponse> handle_api_versions(RequestContext&, protocol::ApiVersionsRequest&);
 awaitable<protocol::MetadataResponse> handle_metadata(RequestContext&, protocol::MetadataRequest&);
 awaitable<protocol::DescribeClusterResponse> handle_describe_cluster(RequestContext&,

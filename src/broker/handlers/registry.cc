@@ -2,7 +2,11 @@
 #include "broker/handlers/handlers.h"
 #include "kappa/protocol/msg/api_versions.h"
 #include "kappa/protocol/msg/describe_cluster.h"
+#include "kappa/protocol/msg/allocate_producer_ids.h"
 #include "kappa/protocol/msg/alter_configs.h"
+#include "kappa/protocol/msg/alter_partition.h"
+#include "kappa/protocol/msg/init_producer_id.h"
+#include "kappa/protocol/msg/offset_for_leader_epoch.h"
 #include "kappa/protocol/msg/broker_heartbeat.h"
 #include "kappa/protocol/msg/broker_registration.h"
 #include "kappa/protocol/msg/kappa_fetch_metadata.h"
@@ -48,6 +52,8 @@ const ApiRegistry& api_registry() {
     r.add_forwarded<CreateTopicsRequest, CreateTopicsResponse, handle_create_topics>();
     r.add_forwarded<DeleteTopicsRequest, DeleteTopicsResponse, handle_delete_topics>();
     r.add<DeleteRecordsRequest, DeleteRecordsResponse, handle_delete_records>();
+    r.add<InitProducerIdRequest, InitProducerIdResponse, handle_init_producer_id>();
+    r.add<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse, handle_offset_for_leader_epoch>();
     r.add<DescribeConfigsRequest, DescribeConfigsResponse, handle_describe_configs>();
     r.add_forwarded<AlterConfigsRequest, AlterConfigsResponse, handle_alter_configs>();
     r.add_forwarded<CreatePartitionsRequest, CreatePartitionsResponse, handle_create_partitions>();
@@ -72,6 +78,8 @@ const ApiRegistry& api_registry() {
     r.add<BrokerRegistrationRequest, BrokerRegistrationResponse, handle_broker_registration>(kListenerController);
     r.add<BrokerHeartbeatRequest, BrokerHeartbeatResponse, handle_broker_heartbeat>(kListenerController);
     r.add<KappaRaftMessageRequest, KappaRaftMessageResponse, handle_kappa_raft_message>(kListenerController);
+    r.add<AlterPartitionRequest, AlterPartitionResponse, handle_alter_partition>(kListenerController);
+    r.add<AllocateProducerIdsRequest, AllocateProducerIdsResponse, handle_allocate_producer_ids>(kListenerController);
     r.add<KappaForwardRequest, KappaForwardResponse, handle_kappa_forward>(kListenerController);
     r.add<KappaFetchMetadataRequest, KappaFetchMetadataResponse, handle_kappa_fetch_metadata>(kListenerController);
     return r;
