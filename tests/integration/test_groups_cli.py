@@ -269,9 +269,9 @@ def test_classic_cli_member_shares_with_confluent(gbroker):
                     got.append(m.value().decode())
         c.close()
 
+    th = threading.Thread(target=confluent, daemon=True)
     try:
         wait_for(lambda: len(k.values()) >= 40, timeout=30, what="kappa member read batch 1")
-        th = threading.Thread(target=confluent, daemon=True)
         th.start()
 
         def shared():
@@ -297,6 +297,28 @@ def test_classic_cli_member_shares_with_confluent(gbroker):
         with lock:
             assert got, "the confluent member got partitions"
         assert len([v for v in k.values() if v.startswith("b")]) > 0
+
+        # The kappa member leaves (commits, LeaveGroup); confluent takes over.
+        start = time.monotonic()
+        k.proc.send_signal(signal.SIGTERM)
+
+        def taken_over():
+            d = describe(gbroker, "mixed")
+            o = owners(d)
+            return d["state"] == "Stable" and len(o) == 1 and list(o.values())[0] == [0, 1, 2, 3]
+        wait_for(taken_over, timeout=30, interval=0.02, what="the confluent member owns all partitions")
+        print(f"\nclassic rebalance after SIGTERM of the kappa member: {(time.monotonic() - start) * 1000:.0f} ms "
+              f"(confluent heartbeat interval 500 ms)")
+        assert k.proc.wait(timeout=20) == 130
+        batch3 = [f"c{i}" for i in range(40)]
+        produce(gbroker, "cl", batch3, 4)
+
+        def all_three():
+            with lock:
+                return sorted(k.values() + got) == sorted(batch1 + batch2 + batch3)
+        wait_for(all_three, timeout=30, what="batch 3 read by the confluent member, nothing twice")
     finally:
         stop.set()
-        assert k.stop() == 130
+        k.stop()
+        if th.is_alive():
+            th.join(timeout=15)
