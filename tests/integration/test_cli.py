@@ -254,10 +254,22 @@ def test_consume_tails_new_records(broker):
 
 
 def test_consumer_groups_are_not_faked(broker):
+    """--group really joins a group: offsets are committed at the coordinator
+    (a confluent-kafka consumer sees them) and the next run resumes there."""
     kappa(broker, "topics", "create", "g", "-p", 1)
-    p = kappa(broker, "consume", "g", "--group", "mygroup", check=False)
-    assert p.returncode == 1
-    assert p.stderr.strip() == "kappa: consumer groups: not available yet"
+    kappa(broker, "produce", "g", input="one\ntwo\nthree\n")
+    out = kappa(broker, "consume", "g", "--group", "mygroup", "--from-beginning", "-e").stdout
+    assert out.splitlines() == ["one", "two", "three"]
+    c = Consumer({"bootstrap.servers": broker.bootstrap, "group.id": "mygroup"})
+    try:
+        assert [tp.offset for tp in c.committed([TopicPartition("g", 0)], timeout=20)] == [3]
+    finally:
+        c.close()
+    kappa(broker, "produce", "g", input="four\n")
+    out = kappa(broker, "consume", "g", "--group", "mygroup", "-e").stdout
+    assert out.splitlines() == ["four"]
+    p = kappa(broker, "consume", "g", "--group", "mygroup", "--offset", "1", check=False)
+    assert p.returncode == 2
 
 
 def test_idempotent_produce_writes_each_record_once(broker):

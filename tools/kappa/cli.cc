@@ -3,6 +3,7 @@
 #include <charconv>
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -31,7 +32,13 @@ int fail(std::string_view message) {
   return kExitFailed;
 }
 
-int run_with_client(const GlobalOptions& globals, CommandBody body) {
+namespace {
+bool g_interrupted = false;
+}  // namespace
+
+bool interrupted() { return g_interrupted; }
+
+int run_with_client(const GlobalOptions& globals, CommandBody body, bool graceful_interrupt) {
   auto brokers = client::BrokerAddress::parse_list(globals.brokers);
   if (!brokers) throw UsageError(fmt::format("invalid broker list '{}' (expected host:port[,host:port...])", globals.brokers));
   const auto timeout = globals.timeout_ms();
@@ -49,11 +56,23 @@ int run_with_client(const GlobalOptions& globals, CommandBody body) {
   int rc = kExitFailed;
   bool finished = false;
   asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int) {
-    if (ec) return;
-    rc = 130;
-    io.stop();
-  });
+  asio::steady_timer grace(io);
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int) {
+        if (ec) return;
+        rc = 130;
+        if (graceful_interrupt && !g_interrupted) {
+          g_interrupted = true;
+          grace.expires_after(std::chrono::seconds(15));
+          grace.async_wait([&](const boost::system::error_code& e) {
+            if (!e) io.stop();
+          });
+          signals.async_wait(on_signal);
+          return;
+        }
+        io.stop();
+      };
+  signals.async_wait(on_signal);
   asio::co_spawn(
       io,
       [&]() -> awaitable<int> {
@@ -74,6 +93,7 @@ int run_with_client(const GlobalOptions& globals, CommandBody body) {
           }
         }
         signals.cancel();
+        grace.cancel();
         client.close();
         io.stop();
       });

@@ -45,7 +45,13 @@ using CommandBody = std::function<awaitable<int>(client::Client&)>;
 // Bootstraps a Client from the global options and runs `body` on a
 // single-threaded io_context. Returns the body's exit code, or kExitFailed
 // after printing the bootstrap error.
-int run_with_client(const GlobalOptions& globals, CommandBody body);
+// SIGINT/SIGTERM stop the command at once with 130 — unless
+// `graceful_interrupt`: then the first signal only sets interrupted(), the
+// body is expected to wind down (e.g. leave its group) and return 130 soon;
+// a second signal, or 15 s, stops it anyway.
+int run_with_client(const GlobalOptions& globals, CommandBody body, bool graceful_interrupt = false);
+// Whether SIGINT/SIGTERM arrived (graceful_interrupt mode only).
+bool interrupted();
 
 // "k=v" -> {k, v}; throws UsageError naming `what` otherwise.
 std::pair<std::string, std::string> parse_key_value(std::string_view text, std::string_view what);
@@ -66,6 +72,7 @@ using Action = std::function<int()>;
 void add_topics_commands(CLI::App& app, const GlobalOptions& globals, Action& action);
 void add_produce_command(CLI::App& app, const GlobalOptions& globals, Action& action);
 void add_consume_command(CLI::App& app, const GlobalOptions& globals, Action& action);
+void add_groups_commands(CLI::App& app, const GlobalOptions& globals, Action& action);
 void add_cluster_commands(CLI::App& app, const GlobalOptions& globals, Action& action);
 void add_perf_commands(CLI::App& app, const GlobalOptions& globals, Action& action);
 

@@ -7,7 +7,7 @@
 
 int main(int argc, char** argv) {
   using namespace kappa::cli;
-  CLI::App app("kappa: topics, produce, consume, cluster and perf commands for Kappa and Kafka brokers", "kappa");
+  CLI::App app("kappa: topics, produce, consume, groups, cluster and perf commands for Kappa and Kafka brokers", "kappa");
   app.fallthrough();  // global options may follow the subcommand
   app.require_subcommand(1);
   GlobalOptions globals;
@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   add_topics_commands(app, globals, action);
   add_produce_command(app, globals, action);
   add_consume_command(app, globals, action);
+  add_groups_commands(app, globals, action);
   add_cluster_commands(app, globals, action);
   add_perf_commands(app, globals, action);
 

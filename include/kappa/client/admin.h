@@ -20,6 +20,7 @@
 
 #include "kappa/async/asio.h"
 #include "kappa/client/client.h"
+#include "kappa/client/records.h"
 #include "kappa/client/result.h"
 
 namespace kappa::client {
@@ -86,6 +87,34 @@ struct ListedOffset {
   int32_t leader_epoch = -1;
 };
 
+// ListGroups: one group as a broker lists it.
+struct GroupListing {
+  std::string group_id;
+  std::string protocol_type;  // "consumer" for consumer groups, "" for simple groups
+  std::string state;          // Empty, Stable, PreparingRebalance, ...
+  std::string type;           // "classic" or "consumer" (KIP-848); "" from old brokers
+};
+
+struct GroupMemberDescription {
+  std::string member_id;
+  std::optional<std::string> instance_id;
+  std::string client_id;
+  std::string client_host;
+  int32_t member_epoch = -1;                // KIP-848 members only
+  std::vector<TopicPartition> assignment;  // decoded ConsumerProtocolAssignment for classic groups
+};
+
+struct GroupDescription {
+  std::string group_id;
+  std::string type;           // "consumer" (KIP-848, ConsumerGroupDescribe) or "classic" (DescribeGroups)
+  std::string state;          // Kafka's state name; "Dead" when the group does not exist
+  std::string protocol_type;  // classic: "consumer", ...; KIP-848: "consumer"
+  std::string protocol;       // classic: the chosen assignor; KIP-848: the server assignor
+  int32_t epoch = -1;         // KIP-848 group epoch
+  int32_t coordinator = -1;   // node id
+  std::vector<GroupMemberDescription> members;
+};
+
 class Admin {
  public:
   explicit Admin(Client& client) : client_(client) {}
@@ -109,6 +138,22 @@ class Admin {
   awaitable<Result<std::map<int32_t, ListedOffset>>> list_offsets(const std::string& topic,
                                                                   std::vector<int32_t> partitions,
                                                                   OffsetQuery query);
+
+  // Consumer groups. Each request goes to the group's coordinator
+  // (FindCoordinator), retried on NOT_COORDINATOR / COORDINATOR_LOAD_IN_PROGRESS.
+  awaitable<Result<int32_t>> find_coordinator(const std::string& group);
+  // Every group of every broker, sorted by id.
+  awaitable<Result<std::vector<GroupListing>>> list_groups();
+  // ConsumerGroupDescribe for KIP-848 groups, DescribeGroups otherwise.
+  awaitable<Result<GroupDescription>> describe_group(const std::string& group);
+  // Committed offsets of every partition the group has committed to.
+  awaitable<Result<std::map<TopicPartition, int64_t>>> fetch_offsets(const std::string& group);
+  // OffsetCommit as an administrator: generation -1, no member. The
+  // coordinator refuses it (UNKNOWN_MEMBER_ID / ILLEGAL_GENERATION) while
+  // the group has members.
+  awaitable<Result<void>> commit_offsets(const std::string& group, const std::map<TopicPartition, int64_t>& offsets);
+  // DeleteGroups: the group and its offsets; NON_EMPTY_GROUP while it has members.
+  awaitable<Result<void>> delete_group(const std::string& group);
 
  private:
   Client& client_;
