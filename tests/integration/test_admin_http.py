@@ -289,3 +289,36 @@ def test_cluster_health_json_and_a_fenced_broker(cluster_factory):
     # It catches up, is unfenced and reports ready again.
     wait_for(lambda: get(extra, "/health")[0] == 200, 30, what="node 4 ready again")
     assert extra.alive()
+
+
+def test_isr_shrink_and_expand_are_counted_and_under_replication_is_a_warning(cluster_factory):
+    cluster = cluster_factory(overrides={"replica.lag.time.max.ms": "1000"})
+    for node in cluster.nodes.values():
+        node.overrides.update(admin_overrides())
+    cluster.start()
+    nodes = list(cluster.nodes.values())
+    create(cluster.bootstrap, "isr", 3, 3)
+    view = json.loads(get(nodes[0], "/v1/cluster")[2])
+    victim = next(n for n in nodes if n.node_id != view["controller_id"])
+    others = [n for n in nodes if n is not victim]
+    (topic,) = [t for t in view["topics"] if t["name"] == "isr"]
+    writable = [p["partition"] for p in topic["partitions"] if p["leader"] != victim.node_id]
+
+    def total(metric):
+        return sum(sample(parse_samples(get(n, "/metrics")[2]), metric) or 0 for n in others)
+
+    victim.pause()
+    try:
+        p = Producer({"bootstrap.servers": ",".join(n.bootstrap for n in others), "acks": "1"})
+        for i in range(20):
+            p.produce("isr", value=b"x", partition=writable[i % len(writable)])
+        assert p.flush(30) == 0
+        wait_for(lambda: total("kappa_isr_shrinks_total") >= 1, 20, what="an ISR shrink")
+        wait_for(lambda: total("kappa_under_replicated_partitions") >= 1, 10, what="under-replicated partitions")
+        status, _, body = get(next(n for n in others if n.node_id == topic["partitions"][writable[0]]["leader"]),
+                              "/health")
+        assert status == 200 and "under-replicated partitions led here" in body, body
+    finally:
+        victim.resume()
+    wait_for(lambda: total("kappa_isr_expands_total") >= 1, 30, what="an ISR expansion")
+    wait_for(lambda: total("kappa_under_replicated_partitions") == 0, 30, what="a full ISR again")
