@@ -45,6 +45,7 @@ awaitable<void> invoke(RequestContext& ctx, protocol::Reader& r, protocol::Write
   Req request;
   request.decode(r, ctx.version());
   Resp response = co_await Fn(ctx, request);
+  if constexpr (requires { response.error_code; }) ctx.error_code = response.error_code;
   if (!ctx.suppress_response) response.encode(w, ctx.version());
 }
 }  // namespace detail

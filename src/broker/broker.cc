@@ -2,6 +2,8 @@
 
 #include <random>
 
+#include "broker/admin/admin_server.h"
+#include "broker/admin/broker_collectors.h"
 #include "broker/broker_lifecycle_manager.h"
 #include "broker/controller_channel.h"
 #include "broker/isr_manager.h"
@@ -37,11 +39,27 @@ Broker::Broker(asio::io_context& io, BrokerConfig config) : io_(io), config_(std
 
 Broker::~Broker() { pool_.join(); }
 
+uint16_t Broker::admin_port() const { return admin_ ? admin_->port() : 0; }
+
+namespace {
+
+// The startup banner: every setting's effective value, secrets masked.
+void log_effective_config(const BrokerConfig& config) {
+  const auto settings = config.effective_settings();
+  log()->info("effective configuration ({} settings; 'set' = from the file or --override):", settings.size());
+  for (const auto& s : settings) {
+    log()->info("  {} = {}{}", s.name, s.value, s.is_default ? "" : " (set)");
+  }
+}
+
+}  // namespace
+
 int32_t Broker::controller_id() const { return metadata_log_ ? metadata_log_->active_controller() : -1; }
 
 bool Broker::is_active_controller() const { return quorum_ && quorum_->is_active(); }
 
 void Broker::start() {
+  log_effective_config(config_);
   const auto dirs = config_.log_dirs();
   const bool multi_voter = config_.voters().size() > 1 || !config_.is_controller();
   std::string configured = config_.get("cluster.id");
@@ -60,6 +78,11 @@ void Broker::start() {
   if (config_.is_controller()) server_->bind(protocol::kListenerController);
   if (config_.is_broker()) server_->bind(protocol::kListenerBroker);  // accepting starts once unfenced
   if (config_.is_controller()) server_->accept(protocol::kListenerController);
+  add_broker_collectors(*this);
+  if (const auto admin = config_.get("admin.listener"); !admin.empty()) {
+    admin_ = std::make_unique<AdminServer>(*this, io_);
+    admin_->start(admin);  // before registration: /health explains a fenced broker
+  }
   if (quorum_) quorum_->start();
   if (follower_) follower_->start();
   start_housekeeping();
@@ -221,6 +244,7 @@ awaitable<void> Broker::shutdown() {
   }
   peers_->close_all();
   raft_peers_->close_all();
+  if (admin_) admin_->stop();
   stopped_ = true;
   log()->info("shutdown complete");
 }

@@ -45,6 +45,7 @@ class MetadataFollower;
 class NetworkRaftTransport;
 class PeerPool;
 class Server;
+class AdminServer;
 
 class Broker {
  public:
@@ -100,6 +101,14 @@ class Broker {
 
   // True once shutdown has begun: long polls end, nothing new starts.
   bool stopping() const { return stopping_; }
+  // True once the controller unfenced this broker and it opened its client listeners.
+  bool serving() const { return serving_; }
+  // The broker's registration and heartbeats; null on a controller-only node.
+  const BrokerLifecycleManager* lifecycle_manager() const { return broker_lifecycle_.get(); }
+  // The consumer-group coordinator; null until the broker serves.
+  const group::GroupCoordinator* group_coordinator() const { return groups_.get(); }
+  // The HTTP admin listener's port (0 when disabled).
+  uint16_t admin_port() const;
   bool stopped() const { return stopped_; }
 
   // --- Consumer groups (see include/kappa/group/group_coordinator.h)
@@ -155,6 +164,7 @@ class Broker {
   std::unique_ptr<ProducerIdManager> producer_ids_;
   std::unique_ptr<group::GroupCoordinator> groups_;  // uses replicas_
   std::unique_ptr<Server> server_;
+  std::unique_ptr<AdminServer> admin_;
   std::vector<std::pair<int64_t, std::shared_ptr<AsyncResult<bool>>>> metadata_waiters_;
   bool serving_ = false;
   bool was_active_controller_ = false;

@@ -72,6 +72,7 @@ awaitable<void> BrokerLifecycleManager::heartbeat_once() {
     co_return;
   }
   if (resp->error_code != 0) co_return;
+  last_ack_ = std::chrono::steady_clock::now();
   fenced_ = resp->is_fenced;
   if (!fenced_ && !unfenced_once_) {
     unfenced_once_ = true;

@@ -7,7 +7,9 @@
 // heartbeats ask for a controlled shutdown and the broker waits until the
 // controller has moved leadership away.
 
+#include <chrono>
 #include <functional>
+#include <optional>
 
 #include "broker/partition_wait.h"
 #include "kappa/async/async_result.h"
@@ -29,6 +31,9 @@ class BrokerLifecycleManager {
   void stop() { stopped_ = true; }
   int64_t broker_epoch() const { return epoch_; }
   bool fenced() const { return fenced_; }
+  bool registered() const { return registered_; }
+  // When the controller last answered a heartbeat (nullopt: never).
+  std::optional<std::chrono::steady_clock::time_point> last_heartbeat_ack() const { return last_ack_; }
 
  private:
   awaitable<void> run();
@@ -45,6 +50,7 @@ class BrokerLifecycleManager {
   bool want_shutdown_ = false;
   bool stopped_ = false;
   std::shared_ptr<AsyncResult<bool>> shutdown_ready_;
+  std::optional<std::chrono::steady_clock::time_point> last_ack_;
 };
 
 }  // namespace kappa::broker

@@ -146,7 +146,13 @@ awaitable<bool> Connection::handle(Frame frame) {
     co_return false;
   }
   const protocol::ApiSpec& spec = *handler->spec;
+  const auto started = std::chrono::steady_clock::now();
+  // Unsupported versions share one series (version "-1"): a client cannot
+  // create unbounded label sets.
+  auto& series = broker_.metrics().request_series(header.api_key, spec.name,
+                                                  spec.supports(header.api_version) ? header.api_version : -1);
   if (!spec.supports(header.api_version)) {
+    broker_.metrics().request_failed(series, protocol::code_of(protocol::ErrorCode::kUnsupportedVersion));
     if (spec.key == protocol::ApiKey::kApiVersions && header.api_version > spec.max_version) {
       co_await queue(unsupported_api_versions(header.correlation_id));
       co_return true;
@@ -165,9 +171,12 @@ awaitable<bool> Connection::handle(Frame frame) {
                                      spec.response_header_version(header.api_version));
     co_await handler->invoke(ctx, reader, *response);
   } catch (const protocol::DecodeError& e) {
+    broker_.metrics().request_failed(series, protocol::code_of(protocol::ErrorCode::kInvalidRequest));
     close(fmt::format("malformed {} v{} request: {}", spec.name, header.api_version, e.what()), true);
     co_return false;
   }
+  broker_.metrics().request_done(
+      series, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), ctx.error_code);
   if (ctx.suppress_response) co_return true;
   response->patch_i32(0, static_cast<int32_t>(response->size() - 4));
   co_await queue(std::move(response));

@@ -17,6 +17,7 @@ awaitable<void> IsrManager::run_once() {
   req.broker_id = broker_.node_id();
   req.broker_epoch = broker_.broker_epoch();
   std::vector<storage::TopicPartition> sent;
+  std::vector<int> direction;  // per sent partition: -1 shrink, +1 expand (for metrics)
   std::map<std::string, size_t> topic_index;
   for (auto& [tp, p] : broker_.replicas().partitions()) {
     auto isr = p->wanted_isr(lag_max);
@@ -40,13 +41,15 @@ awaitable<void> IsrManager::run_once() {
       pd.new_isr_with_epochs.push_back({r, b ? b->epoch : -1});
     }
     req.topics[it->second].partitions.push_back(std::move(pd));
+    direction.push_back(isr->size() < p->state().isr.size() ? -1 : 1);
     p->isr_change_sent(*isr);
     sent.push_back(tp);
   }
   if (!sent.empty()) {
     auto resp = co_await broker_.channel().send<protocol::AlterPartitionRequest, protocol::AlterPartitionResponse>(
         req, std::chrono::steady_clock::now() + std::chrono::seconds(5));
-    for (const auto& tp : sent) {
+    for (size_t i = 0; i < sent.size(); ++i) {
+      const auto& tp = sent[i];
       auto* p = broker_.replicas().get(tp.topic, tp.partition.value());
       if (!p) continue;
       int16_t error = resp ? resp->error_code : protocol::code_of(protocol::ErrorCode::kRequestTimedOut);
@@ -64,6 +67,10 @@ awaitable<void> IsrManager::run_once() {
         logging::get("replication")
             ->warn("[{}] ISR change refused: {}", fmt::format("{}", tp), protocol::error_name(error));
         p->isr_change_sent(std::nullopt);  // try again on a later pass
+      } else if (direction[i] < 0) {
+        broker_.metrics().isr_shrink();
+      } else {
+        broker_.metrics().isr_expand();
       }
       // On success the pending change clears when the committed metadata arrives.
     }

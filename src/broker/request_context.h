@@ -23,6 +23,7 @@ struct RequestContext {
   // (offsets, leader epoch) because the connection owns it exclusively.
   std::shared_ptr<std::vector<uint8_t>> frame;
   bool suppress_response = false;  // acks=0 produce: no response at all
+  int16_t error_code = 0;          // the response's top-level error code, for metrics
 
   int16_t version() const { return header.api_version; }
 };

@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 namespace kappa::metrics {
-namespace {
 
 std::string format_value(double v) {
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
@@ -15,6 +14,8 @@ std::string format_value(double v) {
   if (v == std::floor(v) && std::fabs(v) < 1e15) return fmt::format("{}", static_cast<int64_t>(v));
   return fmt::format("{}", v);
 }
+
+namespace {
 
 std::string label_text(const Labels& labels, const std::string& extra_key = {}, const std::string& extra = {}) {
   if (labels.empty() && extra_key.empty()) return {};
@@ -76,6 +77,21 @@ std::string escape_label(const std::string& value) {
   return out;
 }
 
+std::string escape_help(const std::string& value) {
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 Histogram::Histogram(std::vector<double> bounds) : bounds_(std::move(bounds)), counts_(bounds_.size() + 1) {}
 
 void Histogram::observe(double v) {
@@ -128,7 +144,7 @@ std::string Registry::render() const {
   std::string out;
   for (const auto& [name, f] : families_) {
     const char* type = f.type == Type::kCounter ? "counter" : f.type == Type::kGauge ? "gauge" : "histogram";
-    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, f.help, name, type);
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, escape_help(f.help), name, type);
     for (const auto& [labels, c] : f.counters) out += name + label_text(labels) + " " + format_value(c->value()) + "\n";
     for (const auto& [labels, g] : f.gauges) out += name + label_text(labels) + " " + format_value(g->value()) + "\n";
     for (const auto& [labels, h] : f.histograms) {
@@ -147,7 +163,8 @@ std::string Registry::render() const {
   for (const auto& c : collectors_) c(emitter);
   for (const auto& [name, s] : emitter.families) {
     if (families_.count(name)) continue;  // never emit a family twice
-    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, s.help, name, s.is_counter ? "counter" : "gauge");
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, escape_help(s.help), name,
+                       s.is_counter ? "counter" : "gauge");
     for (const auto& [labels, v] : s.values) out += name + label_text(labels) + " " + format_value(v) + "\n";
   }
   return out;

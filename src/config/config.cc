@@ -1,5 +1,6 @@
 #include "kappa/config/config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <set>
 
@@ -298,6 +299,25 @@ int64_t BrokerConfig::get_long(std::string_view name) const {
   int64_t v = 0;
   std::from_chars(text.data(), text.data() + text.size(), v);
   return v;
+}
+
+bool is_secret_setting(std::string_view name, ConfigType type) {
+  if (type == ConfigType::kPassword) return true;
+  return name.find("password") != std::string_view::npos || name.find("secret") != std::string_view::npos ||
+         name == "sasl.jaas.config" || name.ends_with(".key");
+}
+
+std::vector<EffectiveSetting> BrokerConfig::effective_settings() const {
+  std::vector<EffectiveSetting> out;
+  for (const auto& def : broker_config_defs()) {
+    EffectiveSetting s;
+    s.name = std::string(def.name);
+    s.is_default = !is_set(def.name);
+    s.value = is_secret_setting(def.name, def.type) ? std::string(kHiddenValue) : get(def.name);
+    out.push_back(std::move(s));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return out;
 }
 
 std::vector<std::string> BrokerConfig::get_list(std::string_view name) const { return split_list(get(name)); }

@@ -163,7 +163,7 @@ constexpr ConfigDef kBroker[] = {
      ConfigScope::kBroker, {}, INT64_MIN, INT64_MAX, "classic,consumer"},
     {"admin.listener", kString, "127.0.0.1:9644",
      "Kappa: host:port of the HTTP admin listener (/metrics, /health, /v1/cluster); empty disables it.",
-     ConfigScope::kBroker, {}, INT64_MIN, INT64_MAX, {}, true},
+     ConfigScope::kBroker, {}, INT64_MIN, INT64_MAX, {}, false},  // not nullable: "" must stay "" (disabled)
     {"logger.level", kString, "info",
      "Kappa: log levels, e.g. info or info,storage=debug (trace, debug, info, warn, error, critical, off)."},
 };

@@ -163,6 +163,14 @@ size_t GroupCoordinator::active_shards() const {
   return n;
 }
 
+std::vector<const GroupShard*> GroupCoordinator::active_shard_views() const {
+  std::vector<const GroupShard*> out;
+  for (const auto& [i, s] : slots_) {
+    if (s->active && !s->unloaded && s->shard) out.push_back(s->shard.get());
+  }
+  return out;
+}
+
 size_t GroupCoordinator::loading_shards() const { return slots_.size() - active_shards(); }
 
 // --- Lookups

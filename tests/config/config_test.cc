@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -112,6 +113,31 @@ TEST(Config, topic_settings_fall_back_to_broker_defaults) {
   EXPECT_TRUE(TopicConfig::validate({{"cleanup.policy", "compact,delete"}}) == std::nullopt);
   EXPECT_TRUE(TopicConfig::validate({{"cleanup.policy", "shred"}}).has_value());
   EXPECT_TRUE(TopicConfig::validate({{"unknown", "1"}}).has_value());
+}
+
+TEST(Config, effective_settings_list_every_setting_with_its_source) {
+  auto c = make({{"node.id", "7"}, {"admin.listener", ""}});
+  ASSERT_TRUE(c);
+  auto all = c->effective_settings();
+  EXPECT_EQ(all.size(), broker_config_defs().size());
+  EXPECT_TRUE(std::is_sorted(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.name < b.name; }));
+  auto find = [&](std::string_view n) { return *std::find_if(all.begin(), all.end(), [&](auto& s) { return s.name == n; }); };
+  EXPECT_EQ(find("node.id").value, "7");
+  EXPECT_FALSE(find("node.id").is_default);
+  EXPECT_EQ(find("admin.listener").value, "");
+  EXPECT_TRUE(find("num.partitions").is_default);
+}
+
+TEST(Config, secrets_are_recognised_for_masking) {
+  EXPECT_TRUE(is_secret_setting("ssl.keystore.password", ConfigType::kString));
+  EXPECT_TRUE(is_secret_setting("ssl.key.password", ConfigType::kString));
+  EXPECT_TRUE(is_secret_setting("sasl.jaas.config", ConfigType::kString));
+  EXPECT_TRUE(is_secret_setting("sasl.oauthbearer.client.secret", ConfigType::kString));
+  EXPECT_TRUE(is_secret_setting("ssl.keystore.key", ConfigType::kString));
+  EXPECT_TRUE(is_secret_setting("anything", ConfigType::kPassword));
+  EXPECT_FALSE(is_secret_setting("node.id", ConfigType::kInt));
+  EXPECT_FALSE(is_secret_setting("log.dirs", ConfigType::kList));
+  EXPECT_FALSE(is_secret_setting("ssl.keystore.location", ConfigType::kString));
 }
 
 }  // namespace

@@ -90,7 +90,14 @@ class Registry {
   std::vector<std::function<void(Emitter&)>> collectors_;
 };
 
-// Escapes a label value for the exposition format.
+// Escapes a label value for the exposition format (backslash, quote, newline).
 std::string escape_label(const std::string& value);
+// Escapes HELP text (backslash, newline).
+std::string escape_help(const std::string& value);
+// Formats a sample value: integers without a fraction, +Inf/-Inf/NaN.
+std::string format_value(double v);
+
+// The Content-Type of render()'s output.
+inline constexpr const char* kContentType = "text/plain; version=0.0.4; charset=utf-8";
 
 }  // namespace kappa::metrics

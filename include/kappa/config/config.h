@@ -33,6 +33,19 @@ std::optional<std::vector<ListenerEndpoint>> parse_listeners(std::string_view te
 // Parses "1@host:port,2@host:port".
 std::optional<std::vector<QuorumVoter>> parse_voters(std::string_view text, std::string& error);
 
+// One setting's effective value for display (the startup banner).
+struct EffectiveSetting {
+  std::string name;
+  std::string value;  // "[hidden]" for secrets
+  bool is_default = true;
+};
+
+// Whether a setting's value must never be shown: passwords (ConfigType
+// kPassword) and names that denote secrets (*.password, *secret*,
+// sasl.jaas.config, *.key as in ssl.keystore.key).
+bool is_secret_setting(std::string_view name, ConfigType type);
+inline constexpr std::string_view kHiddenValue = "[hidden]";
+
 class BrokerConfig {
  public:
   // Loads and validates; on failure returns nullopt and sets `error`.
@@ -49,6 +62,9 @@ class BrokerConfig {
   bool get_bool(std::string_view name) const { return get(name) == "true"; }
   std::vector<std::string> get_list(std::string_view name) const;
   const std::map<std::string, std::string>& explicit_values() const { return values_; }
+  // Every broker setting of the table with its effective value, ordered by
+  // name, secrets masked.
+  std::vector<EffectiveSetting> effective_settings() const;
 
   int32_t node_id() const { return get_int("node.id"); }
   bool is_broker() const;

@@ -106,6 +106,8 @@ class GroupCoordinator {
 
   // For tests and metrics.
   size_t active_shards() const;
+  // The loaded shards (read-only), e.g. for scrape-time lag metrics.
+  std::vector<const GroupShard*> active_shard_views() const;
   size_t loading_shards() const;
 
  private:
