@@ -148,6 +148,18 @@ void ReplicationSim::check_logs() {
     views.push_back(v);
   }
   w_->checker.check_logs(views, w_->controller.partition().isr, w_->now());
+  // A consumer on every running replica: just below and at the high watermark.
+  for (auto& b : w_->brokers) {
+    const Partition* p = b->up() ? b->partition() : nullptr;
+    if (!p) continue;
+    const int64_t hw = p->high_watermark();
+    for (int64_t at : {std::max(p->log().log_start_offset(), hw - 1), hw}) {
+      auto read = p->read(at, 1 << 20, /*up_to_log_end=*/false, /*min_one_batch=*/true);
+      if (read.error != protocol::ErrorCode::kNone) continue;
+      auto bytes = read.records.to_vector();
+      w_->checker.on_consumer_read(b->id(), at, hw, bytes, w_->now());
+    }
+  }
 }
 
 SimResult ReplicationSim::run() {

@@ -53,6 +53,18 @@ void SimChecker::on_high_watermark(int32_t broker, uint64_t incarnation, int64_t
   last = hw;
 }
 
+void SimChecker::on_consumer_read(int32_t broker, int64_t offset, int64_t high_watermark,
+                                  std::span<const uint8_t> records, int64_t now_ms) {
+  protocol::for_each_batch(records, [&](std::span<const uint8_t> b) {
+    auto h = protocol::peek_batch_header(b);
+    if (h && h->last_offset() >= high_watermark) {
+      fail(now_ms, fmt::format("a consumer reading broker {} at {} got offsets {}..{}, at or above its high "
+                               "watermark {}",
+                               broker, offset, h->base_offset, h->last_offset(), high_watermark));
+    }
+  });
+}
+
 void SimChecker::on_acked(const AckedBatch& batch, int holders, int32_t min_insync_replicas, int64_t now_ms) {
   if (holders < min_insync_replicas) {
     fail(now_ms, fmt::format("sequences {}..{} at offset {} acknowledged (acks=all) while only {} replica(s) held "

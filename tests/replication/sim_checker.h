@@ -9,11 +9,14 @@
 //  3. No two brokers append as leader in the same leader epoch.
 //  4. Replicas' logs are identical below the smaller of their high
 //     watermarks (batch for batch: offsets, epoch, CRC).
+//  5. A consumer read (Partition::read without up_to_log_end) never
+//     returns a record at or above the replica's high watermark.
 // The first failure is kept with the time it was found.
 
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -58,6 +61,10 @@ class SimChecker {
   // An acks=all acknowledgement; `holders` is how many replicas' logs held
   // the batch at that moment.
   void on_acked(const AckedBatch& batch, int holders, int32_t min_insync_replicas, int64_t now_ms);
+  // Invariant 5: what a consumer read at `offset` returned, on a replica
+  // whose high watermark was `high_watermark`.
+  void on_consumer_read(int32_t broker, int64_t offset, int64_t high_watermark, std::span<const uint8_t> records,
+                        int64_t now_ms);
   // Invariants 1 and 4 over the replicas' logs; `isr` is the committed ISR.
   void check_logs(const std::vector<ReplicaView>& replicas, const std::vector<int32_t>& isr, int64_t now_ms);
 
