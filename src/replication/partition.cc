@@ -165,7 +165,13 @@ int32_t Partition::latest_local_epoch() const {
   return latest ? latest->value() : -1;
 }
 
-std::error_code Partition::truncate_after_divergence(int32_t asked_epoch, EpochAnswer leader_answer) {
+void Partition::resettle_divergence() {
+  if (is_follower()) phase_ = FollowerPhase::kTruncating;
+}
+
+std::error_code Partition::truncate_after_divergence(int32_t asked_epoch, EpochAnswer leader_answer,
+                                                     int32_t asked_in_leader_epoch) {
+  if (asked_in_leader_epoch >= 0 && asked_in_leader_epoch != state_.leader_epoch) return {};  // a stale answer
   const int64_t end = log_->log_end_offset();
   const int64_t target = truncation_offset(asked_epoch, leader_answer, end, log_->high_watermark(), [&](int32_t e) {
     return log_->end_offset_for_epoch(LeaderEpoch(e)).end_offset;

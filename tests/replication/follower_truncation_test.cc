@@ -148,6 +148,40 @@ TEST_F(FollowerTruncation, kip279_asks_again_when_it_lacks_the_epoch_the_leader_
   EXPECT_EQ(bytes(a), bytes(b));
 }
 
+// Regression: an OffsetsForLeaderEpoch answer from the previous leader,
+// arriving after the follower learned of a new one, settled the follower
+// without asking the new leader (which may hold different records).
+TEST_F(FollowerTruncation, an_answer_asked_before_a_leadership_change_is_ignored) {
+  append_as(a, 0, 3);
+  append_as(b, 0, 1);
+  a.partition->update_state(partition_state({1, 2, 3}, {2, 3}, 2, 1, 1));  // a follows b in epoch 1
+  ASSERT_EQ(a.partition->follower_phase(), FollowerPhase::kTruncating);
+  const int32_t asked_in = a.partition->leader_epoch();
+  // Leadership moves to broker 3 (epoch 2) before b's answer (epoch 0 ends at 3) arrives.
+  a.partition->update_state(partition_state({1, 2, 3}, {3}, 3, 2, 2));
+  ASSERT_FALSE(a.partition->truncate_after_divergence(0, {0, 3}, asked_in));
+  EXPECT_EQ(a.partition->follower_phase(), FollowerPhase::kTruncating) << "it must ask broker 3";
+  ASSERT_FALSE(a.partition->truncate_after_divergence(0, {0, 1}, a.partition->leader_epoch()));
+  EXPECT_EQ(a.partition->follower_phase(), FollowerPhase::kFetching);
+  EXPECT_EQ(a.log->log_end_offset(), 1);
+}
+
+// Regression: a follower whose fetch found the leader behind its log end in
+// the same epoch meant to settle the divergence again, but re-applying the
+// same metadata did not change its phase.
+TEST_F(FollowerTruncation, resettling_sends_a_fetching_follower_back_to_truncation) {
+  a.partition->update_state(partition_state({1, 2}, {2}, 2, 0, 0));
+  ASSERT_FALSE(a.partition->truncate_after_divergence(-1, {-1, -1}));
+  ASSERT_EQ(a.partition->follower_phase(), FollowerPhase::kFetching);
+  a.partition->update_state(a.partition->state());
+  EXPECT_EQ(a.partition->follower_phase(), FollowerPhase::kFetching) << "same metadata: no change";
+  a.partition->resettle_divergence();
+  EXPECT_EQ(a.partition->follower_phase(), FollowerPhase::kTruncating);
+  b.partition->update_state(partition_state({1, 2}, {2}, 2, 0, 0));
+  b.partition->resettle_divergence();
+  EXPECT_TRUE(b.partition->is_leader()) << "a leader is unaffected";
+}
+
 TEST_F(FollowerTruncation, a_follower_without_epochs_keeps_its_log_and_fetches) {
   b.partition->update_state(partition_state({1, 2}, {2}, 2, 0, 0));
   auto batch = test::plain_batch();

@@ -182,13 +182,14 @@ void SimBroker::send_epoch_query(int32_t leader) {
   fetch_in_flight_ = req;
   const int32_t asked = partition_->latest_local_epoch();
   const int32_t current = partition_->leader_epoch();
-  auto done = [this, req, asked, leader](ErrorCode e, EpochAnswer answer) {
+  auto done = [this, req, asked, leader, current](ErrorCode e, EpochAnswer answer) {
     if (fetch_in_flight_ != req) return;
     fetch_in_flight_ = 0;
-    // As replica_fetcher.cc: any answer without an error settles a follower.
+    // As replica_fetcher.cc: an answer without an error settles a follower,
+    // unless its leadership changed since it asked.
     if (!partition_ || !partition_->is_follower() || e != ErrorCode::kNone) return;
     const int64_t before = log_->log_end_offset();
-    if (auto ec = partition_->truncate_after_divergence(asked, answer)) {
+    if (auto ec = partition_->truncate_after_divergence(asked, answer, current)) {
       w_.checker.fail(w_.now(), fmt::format("broker {} truncation failed: {}", id_, ec.message()));
     }
     w_.trace.add(w_.now(), "broker {} asked {} for epoch {}: ({}, {}); log end {} -> {}", id_, leader, asked,
@@ -221,7 +222,7 @@ void SimBroker::send_fetch(int32_t leader) {
       if (r.log_start_offset > log_->log_end_offset()) {
         (void)partition_->restart_at(r.log_start_offset);
       } else {
-        partition_->update_state(partition_->state());  // leader behind us: settle the divergence again
+        partition_->resettle_divergence();  // leader behind us: settle the divergence again
       }
       return;
     }

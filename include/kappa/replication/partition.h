@@ -123,7 +123,15 @@ class Partition {
   // (kFetching) — or, when the leader answered with an older epoch this log
   // lacks too, stays kTruncating to ask again about its own older epoch
   // (KIP-279's further rounds).
-  std::error_code truncate_after_divergence(int32_t asked_epoch, EpochAnswer leader_answer);
+  // `asked_in_leader_epoch` (when >= 0) is this replica's leader epoch when
+  // it asked: an answer to a question asked before a later leadership change
+  // came from an old leader and is ignored (the phase stays kTruncating, so
+  // the new leader is asked).
+  std::error_code truncate_after_divergence(int32_t asked_epoch, EpochAnswer leader_answer,
+                                            int32_t asked_in_leader_epoch = -1);
+  // The leader is behind this replica's log end in the same epoch
+  // (OFFSET_OUT_OF_RANGE on a fetch): settle the divergence again.
+  void resettle_divergence();
   // The leader's log starts after our log end: restart empty at its start.
   std::error_code restart_at(int64_t leader_log_start);
   // Appends batches fetched from the leader and follows its high watermark.
