@@ -37,8 +37,10 @@ awaitable<void> IsrManager::run_once() {
     pd.partition_epoch = p->state().partition_epoch;
     pd.new_isr = *isr;
     for (int32_t r : *isr) {
+      // The epoch under which the member caught up (KIP-903), else the current one.
       const auto* b = broker_.image().broker(r);
-      pd.new_isr_with_epochs.push_back({r, b ? b->epoch : -1});
+      const int64_t tracked = r == broker_.node_id() ? -1 : p->tracked_broker_epoch(r);
+      pd.new_isr_with_epochs.push_back({r, tracked >= 0 ? tracked : (b ? b->epoch : -1)});
     }
     req.topics[it->second].partitions.push_back(std::move(pd));
     direction.push_back(isr->size() < p->state().isr.size() ? -1 : 1);

@@ -52,11 +52,8 @@ awaitable<protocol::ErrorCode> wait_for_high_watermark(Broker& broker, storage::
   std::vector<storage::TopicPartition> tps{tp};
   while (true) {
     auto* p = broker.replicas().get(tp.topic, tp.partition.value());
-    if (!p || !p->is_leader()) co_return protocol::ErrorCode::kNotLeaderOrFollower;
-    if (p->high_watermark() >= offset) co_return protocol::ErrorCode::kNone;
-    if (static_cast<int32_t>(p->state().isr.size()) < min_insync_replicas) {
-      co_return protocol::ErrorCode::kNotEnoughReplicasAfterAppend;
-    }
+    if (!p) co_return protocol::ErrorCode::kNotLeaderOrFollower;
+    if (auto outcome = p->acks_all_outcome(offset, min_insync_replicas)) co_return *outcome;
     if (std::chrono::steady_clock::now() >= deadline || broker.stopping()) {
       co_return protocol::ErrorCode::kRequestTimedOut;
     }

@@ -88,7 +88,9 @@ awaitable<void> ReplicaFetcherManager::run(int32_t leader) {
     // 1. Leader changes: find the divergence point and truncate (KIP-101/279).
     protocol::OffsetForLeaderEpochRequest epochs;
     epochs.replica_id = broker_.node_id();
-    std::map<std::pair<std::string, int32_t>, int32_t> asked;
+    // The local epoch asked about and our leader epoch when asking (an answer
+    // that arrives after a leadership change is stale).
+    std::map<std::pair<std::string, int32_t>, std::pair<int32_t, int32_t>> asked;
     for (auto* p : partitions) {
       if (p->follower_phase() != replication::FollowerPhase::kTruncating) continue;
       const int32_t local = p->latest_local_epoch();
@@ -100,7 +102,7 @@ awaitable<void> ReplicaFetcherManager::run(int32_t leader) {
       auto& t = epochs.topics.emplace_back();
       t.topic = tp.topic;
       t.partitions.push_back({tp.partition.value(), p->leader_epoch(), local});
-      asked[{tp.topic, tp.partition.value()}] = local;
+      asked[{tp.topic, tp.partition.value()}] = {local, p->leader_epoch()};
     }
     if (!epochs.topics.empty()) {
       auto r = co_await conn->send<protocol::OffsetForLeaderEpochRequest, protocol::OffsetForLeaderEpochResponse>(
@@ -114,7 +116,8 @@ awaitable<void> ReplicaFetcherManager::run(int32_t leader) {
         for (const auto& pr : t.partitions) {
           auto* p = broker_.replicas().get(t.topic, pr.partition);
           if (!p || !p->is_follower() || pr.error_code != 0) continue;
-          if (auto ec = p->truncate_after_divergence(asked[{t.topic, pr.partition}], {pr.leader_epoch, pr.end_offset})) {
+          const auto [local, in_epoch] = asked[{t.topic, pr.partition}];
+          if (auto ec = p->truncate_after_divergence(local, {pr.leader_epoch, pr.end_offset}, in_epoch)) {
             log()->error("[{}-{}] truncation failed: {}", t.topic, pr.partition, ec.message());
           }
         }
@@ -163,7 +166,7 @@ awaitable<void> ReplicaFetcherManager::run(int32_t leader) {
           if (pr.log_start_offset > p->log().log_end_offset()) {
             (void)p->restart_at(pr.log_start_offset);
           } else {
-            p->update_state(p->state());  // leader behind us: settle the divergence again
+            p->resettle_divergence();  // leader behind us: settle the divergence again
           }
           continue;
         }

@@ -36,7 +36,8 @@ CommandResult plan_isr_change(const metadata::MetadataImage& image, const IsrCha
   }
   std::set<int32_t> seen;
   bool has_leader = false;
-  for (int32_t r : c.new_isr) {
+  for (size_t i = 0; i < c.new_isr.size(); ++i) {
+    const int32_t r = c.new_isr[i];
     if (!seen.insert(r).second || !p.has_replica(r)) {
       return {ErrorCode::kInvalidRequest, fmt::format("{} is not a valid ISR for replicas {}", fmt::join(c.new_isr, ","),
                                                       fmt::join(p.replicas, ","))};
@@ -46,6 +47,12 @@ CommandResult plan_isr_change(const metadata::MetadataImage& image, const IsrCha
     const bool joining = !p.in_isr(r);
     if (joining && (!b || b->fenced || b->in_controlled_shutdown)) {
       return {ErrorCode::kIneligibleReplica, fmt::format("broker {} cannot join the ISR: it is not live", r)};
+    }
+    const int64_t tracked = i < c.new_isr_epochs.size() ? c.new_isr_epochs[i] : -1;
+    if (joining && tracked >= 0 && tracked != b->epoch) {
+      return {ErrorCode::kIneligibleReplica,
+              fmt::format("broker {} cannot join the ISR: it caught up in broker epoch {}, now {}", r, tracked,
+                          b->epoch)};
     }
   }
   if (!has_leader) return {ErrorCode::kInvalidRequest, "the new ISR must contain the leader"};

@@ -43,6 +43,7 @@ void Partition::update_state(const metadata::PartitionState& state) {
       become_leader();
     } else if (changed) {
       tracker_.reset(followers(), clock_.monotonic_ms());  // keeps known progress
+      for (const auto& [broker, epoch] : broker_epochs_) tracker_.on_broker_epoch(broker, epoch);
     }
     if (changed) pending_isr_.reset();  // the controller answered (or a new epoch began)
   } else if (is_follower() && (was_leader || epoch_changed)) {
@@ -61,6 +62,7 @@ void Partition::become_leader() {
                   ec.message());
   }
   tracker_.reset(followers(), clock_.monotonic_ms());
+  for (const auto& [broker, epoch] : broker_epochs_) tracker_.on_broker_epoch(broker, epoch);
   logger()->info("[{}] leader in epoch {} from offset {}", fmt::format("{}", tp_), state_.leader_epoch,
                 epoch_start_offset_);
 }
@@ -114,8 +116,22 @@ AppendOutcome Partition::append_as_leader(std::span<uint8_t> batch, int16_t requ
   return out;
 }
 
+void Partition::update_broker_epochs(const std::map<int32_t, int64_t>& broker_epochs) {
+  broker_epochs_ = broker_epochs;
+  for (const auto& [broker, epoch] : broker_epochs_) tracker_.on_broker_epoch(broker, epoch);
+}
+
+int64_t Partition::tracked_broker_epoch(int32_t follower) const {
+  const auto* p = tracker_.progress(follower);
+  return p ? p->broker_epoch : -1;
+}
+
 bool Partition::record_follower_fetch(int32_t follower, int64_t fetch_offset) {
-  if (!tracker_.on_fetch(follower, fetch_offset, log_->log_end_offset(), clock_.monotonic_ms())) return false;
+  auto epoch = broker_epochs_.find(follower);
+  if (!tracker_.on_fetch(follower, fetch_offset, log_->log_end_offset(), clock_.monotonic_ms(),
+                         epoch == broker_epochs_.end() ? -1 : epoch->second)) {
+    return false;
+  }
   maybe_advance_high_watermark();
   return true;
 }
@@ -124,6 +140,16 @@ std::optional<std::vector<int32_t>> Partition::wanted_isr(int64_t lag_max_ms) co
   if (!is_leader() || pending_isr_) return std::nullopt;
   return tracker_.propose_isr(state_.replicas, state_.isr, local_broker_, high_watermark(), epoch_start_offset_,
                               clock_.monotonic_ms(), lag_max_ms);
+}
+
+std::optional<ErrorCode> Partition::acks_all_outcome(int64_t end_offset, int32_t min_insync_replicas) const {
+  if (!is_leader()) return ErrorCode::kNotLeaderOrFollower;
+  // Kafka's rule: the ISR that committed the records must still be at least
+  // min.insync.replicas strong.  (A shrink to the leader alone moves the high
+  // watermark to its log end at once: that is no acknowledgement.)
+  if (static_cast<int32_t>(state_.isr.size()) < min_insync_replicas) return ErrorCode::kNotEnoughReplicasAfterAppend;
+  if (high_watermark() >= end_offset) return ErrorCode::kNone;
+  return std::nullopt;
 }
 
 void Partition::isr_change_sent(std::optional<std::vector<int32_t>> isr) { pending_isr_ = std::move(isr); }
@@ -139,18 +165,34 @@ int32_t Partition::latest_local_epoch() const {
   return latest ? latest->value() : -1;
 }
 
-std::error_code Partition::truncate_after_divergence(int32_t asked_epoch, EpochAnswer leader_answer) {
+void Partition::resettle_divergence() {
+  if (is_follower()) phase_ = FollowerPhase::kTruncating;
+}
+
+std::error_code Partition::truncate_after_divergence(int32_t asked_epoch, EpochAnswer leader_answer,
+                                                     int32_t asked_in_leader_epoch) {
+  if (asked_in_leader_epoch >= 0 && asked_in_leader_epoch != state_.leader_epoch) return {};  // a stale answer
   const int64_t end = log_->log_end_offset();
   const int64_t target = truncation_offset(asked_epoch, leader_answer, end, log_->high_watermark(), [&](int32_t e) {
     return log_->end_offset_for_epoch(LeaderEpoch(e)).end_offset;
   });
+  // KIP-279: the leader answered with an older epoch that this log does not
+  // have either (its own largest epoch below it is older still).  Records of
+  // that older local epoch may diverge from the leader's before `target`:
+  // truncate to where it ends here, then ask again with it.
+  bool ask_again = false;
+  if (leader_answer.epoch >= 0 && leader_answer.end_offset >= 0 && leader_answer.epoch < asked_epoch) {
+    ask_again = log_->end_offset_for_epoch(LeaderEpoch(leader_answer.epoch)).epoch.value() != leader_answer.epoch;
+  }
   if (target < end) {
     logger()->info("[{}] truncating from {} to {} (leader epoch {} ends at {})", fmt::format("{}", tp_), end, target,
                   leader_answer.epoch, leader_answer.end_offset);
     if (auto ec = log_->truncate_to(target)) return ec;
     if (auto ec = producers_.rebuild(*log_)) return ec;
   }
-  phase_ = FollowerPhase::kFetching;
+  // Each further round asks about an older local epoch, so this ends.
+  const int32_t latest = latest_local_epoch();
+  phase_ = ask_again && latest >= 0 && latest < asked_epoch ? FollowerPhase::kTruncating : FollowerPhase::kFetching;
   return {};
 }
 

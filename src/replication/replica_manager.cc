@@ -96,6 +96,11 @@ void ReplicaManager::reconcile(const metadata::MetadataImage& image) {
       } else {
         (void)it->second->log().update_config(config_for_(topic));
       }
+      std::map<int32_t, int64_t> epochs;
+      for (int32_t r : p.replicas) {
+        if (const auto* b = image.broker(r)) epochs[r] = b->epoch;
+      }
+      it->second->update_broker_epochs(epochs);
       it->second->update_state(p);
     }
   }

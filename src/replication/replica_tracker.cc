@@ -9,16 +9,33 @@ void ReplicaTracker::reset(const std::vector<int32_t>& followers, int64_t now_ms
   for (int32_t f : followers) {
     FollowerProgress p;
     auto it = followers_.find(f);
-    if (it != followers_.end()) p.log_end_offset = it->second.log_end_offset;
+    if (it != followers_.end()) {
+      p.log_end_offset = it->second.log_end_offset;
+      p.broker_epoch = it->second.broker_epoch;
+    }
     p.last_caught_up_ms = now_ms;
     next[f] = p;
   }
   followers_ = std::move(next);
 }
 
-bool ReplicaTracker::on_fetch(int32_t follower, int64_t fetch_offset, int64_t leader_end, int64_t now_ms) {
+void ReplicaTracker::on_broker_epoch(int32_t follower, int64_t broker_epoch) {
+  auto it = followers_.find(follower);
+  if (it == followers_.end() || broker_epoch < 0 || it->second.broker_epoch == broker_epoch) return;
+  FollowerProgress& p = it->second;
+  if (p.broker_epoch >= 0) {
+    // A new incarnation: what the old one fetched may be gone (an unclean restart).
+    p.log_end_offset = -1;
+    p.leader_end_at_last_fetch = -1;
+  }
+  p.broker_epoch = broker_epoch;
+}
+
+bool ReplicaTracker::on_fetch(int32_t follower, int64_t fetch_offset, int64_t leader_end, int64_t now_ms,
+                              int64_t broker_epoch) {
   auto it = followers_.find(follower);
   if (it == followers_.end()) return false;
+  on_broker_epoch(follower, broker_epoch);
   FollowerProgress& p = it->second;
   if (fetch_offset >= leader_end) {
     p.last_caught_up_ms = std::max(p.last_caught_up_ms, now_ms);

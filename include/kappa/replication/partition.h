@@ -16,6 +16,7 @@
 // only see records below it.  Not thread-safe: the broker's event loop.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -76,6 +77,13 @@ class Partition {
 
   // Applies the partition's committed metadata (leader, ISR, epochs).
   void update_state(const metadata::PartitionState& state);
+  // The replicas' registered broker epochs from the same metadata: a
+  // follower that registered again (restarted) must report its progress
+  // anew before it can rejoin the ISR.
+  void update_broker_epochs(const std::map<int32_t, int64_t>& broker_epochs);
+  // The broker epoch under which the leader tracked `follower`'s progress
+  // (-1: unknown), for AlterPartition's new ISR with epochs.
+  int64_t tracked_broker_epoch(int32_t follower) const;
   const metadata::PartitionState& state() const { return state_; }
   bool is_leader() const { return state_.leader == local_broker_; }
   bool is_follower() const { return !is_leader() && state_.has_replica(local_broker_); }
@@ -97,6 +105,13 @@ class Partition {
   // An AlterPartition carrying `isr` was sent (or failed: nullopt).
   void isr_change_sent(std::optional<std::vector<int32_t>> isr);
   bool isr_change_in_flight() const { return pending_isr_.has_value(); }
+  // acks=all: the outcome of a produce whose records end before `end_offset`
+  // (its last offset + 1): kNone once the high watermark reached it (every
+  // in-sync replica has the records) with an ISR of at least
+  // min.insync.replicas; NOT_ENOUGH_REPLICAS_AFTER_APPEND while the ISR is
+  // smaller (Kafka's rule); NOT_LEADER_OR_FOLLOWER when this broker no longer
+  // leads; nullopt while it must keep waiting.
+  std::optional<protocol::ErrorCode> acks_all_outcome(int64_t end_offset, int32_t min_insync_replicas) const;
   // OffsetsForLeaderEpoch: the end of `epoch` in this log (the largest epoch <= it).
   EpochAnswer end_offset_for_epoch(int32_t epoch) const;
 
@@ -104,8 +119,19 @@ class Partition {
   FollowerPhase follower_phase() const { return phase_; }
   // The latest leader epoch in this replica's log (-1 if none).
   int32_t latest_local_epoch() const;
-  // Truncates to where the leader's answer puts the divergence, then fetches.
-  std::error_code truncate_after_divergence(int32_t asked_epoch, EpochAnswer leader_answer);
+  // Truncates to where the leader's answer puts the divergence, then fetches
+  // (kFetching) — or, when the leader answered with an older epoch this log
+  // lacks too, stays kTruncating to ask again about its own older epoch
+  // (KIP-279's further rounds).
+  // `asked_in_leader_epoch` (when >= 0) is this replica's leader epoch when
+  // it asked: an answer to a question asked before a later leadership change
+  // came from an old leader and is ignored (the phase stays kTruncating, so
+  // the new leader is asked).
+  std::error_code truncate_after_divergence(int32_t asked_epoch, EpochAnswer leader_answer,
+                                            int32_t asked_in_leader_epoch = -1);
+  // The leader is behind this replica's log end in the same epoch
+  // (OFFSET_OUT_OF_RANGE on a fetch): settle the divergence again.
+  void resettle_divergence();
   // The leader's log starts after our log end: restart empty at its start.
   std::error_code restart_at(int64_t leader_log_start);
   // Appends batches fetched from the leader and follows its high watermark.
@@ -141,6 +167,7 @@ class Partition {
   int64_t epoch_start_offset_ = 0;            // the log end when this leader's epoch began
   std::optional<std::vector<int32_t>> pending_isr_;  // an AlterPartition in flight
   std::vector<PartitionWaiter*> waiters_;
+  std::map<int32_t, int64_t> broker_epochs_;  // replicas' registered broker epochs
 };
 
 }  // namespace kappa::replication

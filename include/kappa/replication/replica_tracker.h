@@ -17,6 +17,13 @@
 //   shrink: an ISR follower not caught up within replica.lag.time.max.ms;
 //   expand: a follower whose log end reached the high watermark and the
 //           start of the leader's epoch.
+//
+// Progress belongs to one incarnation of a follower (KIP-903): each fetch is
+// recorded with the follower's broker epoch as the leader's metadata shows
+// it, and a new broker epoch (the follower restarted and registered again,
+// possibly having lost unflushed records) forgets what the previous one
+// reported.  A proposal names the broker epoch its members were tracked
+// under, so the controller can refuse a member that restarted meanwhile.
 
 #include <cstdint>
 #include <map>
@@ -30,6 +37,7 @@ struct FollowerProgress {
   int64_t last_caught_up_ms = 0;
   int64_t last_fetch_ms = 0;
   int64_t leader_end_at_last_fetch = -1;
+  int64_t broker_epoch = -1;            // the incarnation this progress belongs to (-1: unknown)
 };
 
 class ReplicaTracker {
@@ -39,7 +47,12 @@ class ReplicaTracker {
   void reset(const std::vector<int32_t>& followers, int64_t now_ms);
   // A fetch from `follower` at `fetch_offset`; `leader_end` is the leader's
   // log end offset now.  Returns false for an unknown follower.
-  bool on_fetch(int32_t follower, int64_t fetch_offset, int64_t leader_end, int64_t now_ms);
+  // `broker_epoch` is the follower's registered broker epoch (-1: unknown).
+  bool on_fetch(int32_t follower, int64_t fetch_offset, int64_t leader_end, int64_t now_ms,
+                int64_t broker_epoch = -1);
+  // The metadata shows `follower` registered with `broker_epoch`: progress
+  // reported under another epoch is forgotten.
+  void on_broker_epoch(int32_t follower, int64_t broker_epoch);
 
   // The smallest log end offset of `in_sync` (the leader counts with
   // `leader_end`); never below `current` (the high watermark is monotonic).

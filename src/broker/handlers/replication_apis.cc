@@ -42,8 +42,12 @@ awaitable<protocol::AlterPartitionResponse> handle_alter_partition(RequestContex
       auto& pr = tr.partitions.emplace_back();
       pr.partition_index = p.partition_index;
       controller::IsrChange c{req.broker_id, req.broker_epoch, topic ? topic->id : t.topic_id, p.partition_index,
-                              p.leader_epoch, p.partition_epoch, p.new_isr};
-      for (const auto& s : p.new_isr_with_epochs) c.new_isr.push_back(s.broker_id);
+                              p.leader_epoch, p.partition_epoch, p.new_isr,
+                              std::vector<int64_t>(p.new_isr.size(), -1)};
+      for (const auto& s : p.new_isr_with_epochs) {
+        c.new_isr.push_back(s.broker_id);
+        c.new_isr_epochs.push_back(s.broker_epoch);
+      }
       items.push_back({&pr, std::move(c)});
     }
   }
