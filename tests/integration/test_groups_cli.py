@@ -39,6 +39,12 @@ def describe(broker, group):
     return json.loads(kappa(broker, "groups", "describe", group, "--json").stdout)
 
 
+def try_describe(broker, group):
+    """describe(), or None while the group does not exist yet."""
+    p = kappa(broker, "groups", "describe", group, "--json", check=False)
+    return json.loads(p.stdout) if p.returncode == 0 else None
+
+
 def produce(broker, topic, values, partitions, timestamps=None):
     p = Producer({"bootstrap.servers": broker.bootstrap, "linger.ms": 5})
     for i, v in enumerate(values):
@@ -199,7 +205,9 @@ def test_kip848_cli_members_split_and_take_over(gbroker):
     b = CliMember(gbroker, "g", "k4")
     try:
         def split():
-            d = describe(gbroker, "g")
+            d = try_describe(gbroker, "g")
+            if d is None:
+                return False
             o = owners(d)
             return d["type"] == "consumer" and len(o) == 2 and all(len(ps) == 2 for ps in o.values()) and d
         desc = wait_for(split, timeout=30, what="two members with two partitions each")
@@ -275,7 +283,9 @@ def test_classic_cli_member_shares_with_confluent(gbroker):
         th.start()
 
         def shared():
-            d = describe(gbroker, "mixed")
+            d = try_describe(gbroker, "mixed")
+            if d is None:
+                return False
             o = owners(d)
             return d["type"] == "classic" and d["state"] == "Stable" and len(o) == 2 and \
                 all(len(ps) == 2 for ps in o.values()) and d
