@@ -88,7 +88,8 @@ awaitable<void> ReplicaFetcherManager::run(int32_t leader) {
     // 1. Leader changes: find the divergence point and truncate (KIP-101/279).
     protocol::OffsetForLeaderEpochRequest epochs;
     epochs.replica_id = broker_.node_id();
-    std::map<std::pair<std::string, int32_t>, int32_t> asked;
+    // The local epoch asked about, and the leader epoch it was asked in.
+    std::map<std::pair<std::string, int32_t>, std::pair<int32_t, int32_t>> asked;
     for (auto* p : partitions) {
       if (p->follower_phase() != replication::FollowerPhase::kTruncating) continue;
       const int32_t local = p->latest_local_epoch();
@@ -100,7 +101,7 @@ awaitable<void> ReplicaFetcherManager::run(int32_t leader) {
       auto& t = epochs.topics.emplace_back();
       t.topic = tp.topic;
       t.partitions.push_back({tp.partition.value(), p->leader_epoch(), local});
-      asked[{tp.topic, tp.partition.value()}] = local;
+      asked[{tp.topic, tp.partition.value()}] = {local, p->leader_epoch()};
     }
     if (!epochs.topics.empty()) {
       auto r = co_await conn->send<protocol::OffsetForLeaderEpochRequest, protocol::OffsetForLeaderEpochResponse>(
@@ -113,8 +114,14 @@ awaitable<void> ReplicaFetcherManager::run(int32_t leader) {
       for (const auto& t : r->topics) {
         for (const auto& pr : t.partitions) {
           auto* p = broker_.replicas().get(t.topic, pr.partition);
-          if (!p || !p->is_follower() || pr.error_code != 0) continue;
-          if (auto ec = p->truncate_after_divergence(asked[{t.topic, pr.partition}], {pr.leader_epoch, pr.end_offset})) {
+          auto q = asked.find({t.topic, pr.partition});
+          if (!p || !p->is_follower() || pr.error_code != 0 || q == asked.end()) continue;
+          // An answer from an earlier leadership says nothing about the current leader's log.
+          if (p->state().leader != leader || p->leader_epoch() != q->second.second ||
+              p->follower_phase() != replication::FollowerPhase::kTruncating) {
+            continue;
+          }
+          if (auto ec = p->truncate_after_divergence(q->second.first, {pr.leader_epoch, pr.end_offset})) {
             log()->error("[{}-{}] truncation failed: {}", t.topic, pr.partition, ec.message());
           }
         }
@@ -127,7 +134,8 @@ awaitable<void> ReplicaFetcherManager::run(int32_t leader) {
     fetch.min_bytes = 1;
     fetch.max_bytes = 64 << 20;
     fetch.session_epoch = -1;
-    std::map<std::pair<std::string, int32_t>, int64_t> offsets;
+    // The fetch offset and leader epoch each partition was fetched with.
+    std::map<std::pair<std::string, int32_t>, std::pair<int64_t, int32_t>> offsets;
     for (auto* p : partitions) {
       if (p->follower_phase() != replication::FollowerPhase::kFetching) continue;
       const auto& tp = p->topic_partition();
@@ -140,7 +148,7 @@ awaitable<void> ReplicaFetcherManager::run(int32_t leader) {
       fp.log_start_offset = p->log().log_start_offset();
       fp.partition_max_bytes = partition_bytes;
       t.partitions.push_back(fp);
-      offsets[{tp.topic, fp.partition}] = fp.fetch_offset;
+      offsets[{tp.topic, fp.partition}] = {fp.fetch_offset, fp.current_leader_epoch};
     }
     if (fetch.topics.empty()) {
       co_await pause(50);  // waiting for leadership metadata to settle
@@ -158,12 +166,19 @@ awaitable<void> ReplicaFetcherManager::run(int32_t leader) {
         auto* p = broker_.replicas().get(t.topic, pr.partition_index);
         if (!p || !p->is_follower() || p->state().leader != leader) continue;
         auto want = offsets.find({t.topic, pr.partition_index});
-        if (want == offsets.end() || p->log().log_end_offset() != want->second) continue;  // changed meanwhile
+        // Changed meanwhile (appended, truncated, or a new leader epoch that
+        // must first settle its divergence): this answer is stale.
+        if (want == offsets.end() || p->log().log_end_offset() != want->second.first ||
+            p->leader_epoch() != want->second.second || p->follower_phase() != replication::FollowerPhase::kFetching) {
+          continue;
+        }
         if (pr.error_code == protocol::code_of(ErrorCode::kOffsetOutOfRange)) {
           if (pr.log_start_offset > p->log().log_end_offset()) {
             (void)p->restart_at(pr.log_start_offset);
           } else {
-            p->update_state(p->state());  // leader behind us: settle the divergence again
+            // The leader is behind us: settle the divergence again.  (Re-applying
+            // the same state would not: it only restarts truncation on an epoch change.)
+            p->restart_truncation();
           }
           continue;
         }

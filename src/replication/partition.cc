@@ -60,6 +60,7 @@ void Partition::become_leader() {
     logger()->warn("[{}] cannot record leader epoch {}: {}", fmt::format("{}", tp_), state_.leader_epoch,
                   ec.message());
   }
+  tracker_.clear();  // progress from an earlier term is stale
   tracker_.reset(followers(), clock_.monotonic_ms());
   logger()->info("[{}] leader in epoch {} from offset {}", fmt::format("{}", tp_), state_.leader_epoch,
                 epoch_start_offset_);

@@ -106,6 +106,9 @@ class Partition {
   int32_t latest_local_epoch() const;
   // Truncates to where the leader's answer puts the divergence, then fetches.
   std::error_code truncate_after_divergence(int32_t asked_epoch, EpochAnswer leader_answer);
+  // The leader's log ends before ours within the same epoch (OFFSET_OUT_OF_RANGE
+  // at our log end): find the divergence point again before fetching.
+  void restart_truncation() { phase_ = FollowerPhase::kTruncating; }
   // The leader's log starts after our log end: restart empty at its start.
   std::error_code restart_at(int64_t leader_log_start);
   // Appends batches fetched from the leader and follows its high watermark.

@@ -37,6 +37,10 @@ class ReplicaTracker {
   // The leader (re)starts tracking `followers`; followers are considered
   // caught up as of `now_ms` so none is removed before it had a chance.
   void reset(const std::vector<int32_t>& followers, int64_t now_ms);
+  // Forgets every follower's progress: a new leader epoch must not trust log
+  // end offsets reported in an earlier term (the followers may have
+  // truncated since), or the high watermark could pass records they lack.
+  void clear() { followers_.clear(); }
   // A fetch from `follower` at `fetch_offset`; `leader_end` is the leader's
   // log end offset now.  Returns false for an unknown follower.
   bool on_fetch(int32_t follower, int64_t fetch_offset, int64_t leader_end, int64_t now_ms);
