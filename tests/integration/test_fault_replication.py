@@ -93,6 +93,44 @@ def test_kill_and_freeze_leaders_loses_no_acknowledged_record(cluster_factory):
     assert counts["acked"] > 2000
 
 
+def test_two_of_three_brokers_down_refuses_acks_all_and_serves_committed_data(cluster_factory):
+    cluster = cluster_factory(overrides=FAST_FAILOVER).start()
+    topic = "quorum"
+    create_topic(cluster.bootstrap, topic, 1, 3, TOPIC_CONFIG)
+    wait_full_isr(cluster, topic, 1)
+    producer = AckingProducer(cluster.bootstrap, topic, 1).start()
+    wait_for(lambda: len(producer.acked) > 1000, 30, what="acknowledgements")
+    assert producer.stop() == 0
+    survivor = leader_of(cluster, topic, 0)
+    crashed, stopped = [n for n in cluster.nodes if n != survivor]
+    # One follower crashes: it is fenced and leaves the ISR; the other shuts
+    # down cleanly (controlled shutdown, while the quorum still has a majority).
+    cluster.nodes[crashed].kill()
+    wait_for(lambda: partition_state(cluster.nodes[survivor].bootstrap, topic, 0)[1] == sorted([survivor, stopped]),
+             30, what=f"broker {crashed} to leave the ISR")
+    assert cluster.nodes[stopped].stop() == 0
+    wait_for(lambda: partition_state(cluster.nodes[survivor].bootstrap, topic, 0) == (survivor, [survivor]),
+             30, what=f"the ISR to shrink to [{survivor}]")
+
+    # acks=all: refused with NOT_ENOUGH_REPLICAS (the ISR is below min.insync.replicas).
+    errors = []
+    p = Producer({"bootstrap.servers": cluster.nodes[survivor].bootstrap, "acks": "all", "retries": 0,
+                  "enable.idempotence": False, "message.timeout.ms": 10000})
+    for i in range(5):
+        p.produce(topic, value=b"refused-%d" % i, partition=0,
+                  on_delivery=lambda err, msg: errors.append(err.code() if err else None))
+    assert p.flush(20) == 0
+    print(f"\n[two down] acks=all delivery errors: {[KafkaError(c).name() if c else None for c in errors]}")
+    assert errors == [KafkaError.NOT_ENOUGH_REPLICAS] * 5
+
+    # The committed records are still served by the survivor.
+    got = read_all(cluster.nodes[survivor].bootstrap, topic, 1)
+    counts, problems = verify(producer.acked, got)
+    report("two down", counts, producer)
+    assert not problems, "\n".join(problems)
+    assert counts["read"] == counts["acked"]
+
+
 class ProxiedCluster(Cluster):
     """config/cluster's 3 nodes with an INTERNAL inter-broker listener; every
     node reaches the others' INTERNAL and CONTROLLER listeners only through

@@ -15,8 +15,8 @@
 //
 // ISR changes are proposals; the controller commits them (AlterPartition).
 //   shrink: an ISR follower not caught up within replica.lag.time.max.ms;
-//   expand: a follower whose log end reached the high watermark and the
-//           start of the leader's epoch.
+//   expand: a follower, fetching within replica.lag.time.max.ms, whose log
+//           end reached the high watermark and the start of the leader's epoch.
 
 #include <cstdint>
 #include <map>
@@ -34,8 +34,9 @@ struct FollowerProgress {
 
 class ReplicaTracker {
  public:
-  // The leader (re)starts tracking `followers`; followers are considered
-  // caught up as of `now_ms` so none is removed before it had a chance.
+  // The leader (re)starts tracking `followers`; followers it did not track
+  // yet are considered caught up as of `now_ms` so none is removed before it
+  // had a chance; the others keep their progress and timestamps.
   void reset(const std::vector<int32_t>& followers, int64_t now_ms);
   // Forgets every follower's progress: a new leader epoch must not trust log
   // end offsets reported in an earlier term (the followers may have
