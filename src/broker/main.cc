@@ -37,7 +37,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::signal(SIGPIPE, SIG_IGN);
-  asio::io_context io;
+  // Destroyed after the broker, yet the io_context may still hold suspended
+  // coroutine frames (long polls, acks=all waits, fetchers) whose destructors
+  // use the broker: after run() they are destroyed with shutdown(), while the
+  // broker is alive (a clean stop used to crash with SIGSEGV at exit).
+  struct IoContext : asio::io_context {
+    using asio::io_context::shutdown;
+  };
+  IoContext io;
   broker::Broker broker(io, std::move(*cfg));
   try {
     broker.start();
@@ -52,5 +59,6 @@ int main(int argc, char** argv) {
     asio::co_spawn(io, broker.shutdown(), [&](std::exception_ptr) { io.stop(); });
   });
   io.run();
+  io.shutdown();
   return 0;
 }

@@ -48,11 +48,18 @@ class Registration {
 }  // namespace
 
 awaitable<protocol::ErrorCode> wait_for_high_watermark(Broker& broker, storage::TopicPartition tp, int64_t offset,
-                                                       Deadline deadline, int32_t min_insync_replicas) {
+                                                       Deadline deadline, int32_t min_insync_replicas,
+                                                       int32_t leader_epoch) {
   std::vector<storage::TopicPartition> tps{tp};
   while (true) {
     auto* p = broker.replicas().get(tp.topic, tp.partition.value());
     if (!p) co_return protocol::ErrorCode::kNotLeaderOrFollower;
+    // The append belongs to `leader_epoch`: had this broker lost and regained
+    // the leadership meanwhile, its log may have been truncated and refilled,
+    // and a high watermark past `offset` would acknowledge other records.
+    if (leader_epoch >= 0 && p->is_leader() && p->leader_epoch() != leader_epoch) {
+      co_return protocol::ErrorCode::kNotLeaderOrFollower;
+    }
     if (auto outcome = p->acks_all_outcome(offset, min_insync_replicas)) co_return *outcome;
     if (std::chrono::steady_clock::now() >= deadline || broker.stopping()) {
       co_return protocol::ErrorCode::kRequestTimedOut;

@@ -23,7 +23,8 @@ using Deadline = std::chrono::steady_clock::time_point;
 // deadline; NOT_LEADER_OR_FOLLOWER if this broker stops leading the
 // partition (or it is deleted).
 awaitable<protocol::ErrorCode> wait_for_high_watermark(Broker& broker, storage::TopicPartition tp, int64_t offset,
-                                                       Deadline deadline, int32_t min_insync_replicas = 1);
+                                                       Deadline deadline, int32_t min_insync_replicas = 1,
+                                                       int32_t leader_epoch = -1);
 
 // Returns when any of the partitions changes (new data, a moved high
 // watermark, a role change), at the deadline, or at broker shutdown.

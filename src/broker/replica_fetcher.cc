@@ -115,8 +115,11 @@ awaitable<void> ReplicaFetcherManager::run(int32_t leader) {
       for (const auto& t : r->topics) {
         for (const auto& pr : t.partitions) {
           auto* p = broker_.replicas().get(t.topic, pr.partition);
-          if (!p || !p->is_follower() || pr.error_code != 0) continue;
-          const auto [local, in_epoch] = asked[{t.topic, pr.partition}];
+          auto q = asked.find({t.topic, pr.partition});
+          if (!p || !p->is_follower() || pr.error_code != 0 || q == asked.end()) continue;
+          // An answer from an earlier leadership says nothing about the current leader's log.
+          if (p->state().leader != leader || p->follower_phase() != replication::FollowerPhase::kTruncating) continue;
+          const auto [local, in_epoch] = q->second;
           if (auto ec = p->truncate_after_divergence(local, {pr.leader_epoch, pr.end_offset}, in_epoch)) {
             log()->error("[{}-{}] truncation failed: {}", t.topic, pr.partition, ec.message());
           }
@@ -130,7 +133,8 @@ awaitable<void> ReplicaFetcherManager::run(int32_t leader) {
     fetch.min_bytes = 1;
     fetch.max_bytes = 64 << 20;
     fetch.session_epoch = -1;
-    std::map<std::pair<std::string, int32_t>, int64_t> offsets;
+    // The fetch offset and leader epoch each partition was fetched with.
+    std::map<std::pair<std::string, int32_t>, std::pair<int64_t, int32_t>> offsets;
     for (auto* p : partitions) {
       if (p->follower_phase() != replication::FollowerPhase::kFetching) continue;
       const auto& tp = p->topic_partition();
@@ -143,7 +147,7 @@ awaitable<void> ReplicaFetcherManager::run(int32_t leader) {
       fp.log_start_offset = p->log().log_start_offset();
       fp.partition_max_bytes = partition_bytes;
       t.partitions.push_back(fp);
-      offsets[{tp.topic, fp.partition}] = fp.fetch_offset;
+      offsets[{tp.topic, fp.partition}] = {fp.fetch_offset, fp.current_leader_epoch};
     }
     if (fetch.topics.empty()) {
       co_await pause(50);  // waiting for leadership metadata to settle
@@ -161,7 +165,12 @@ awaitable<void> ReplicaFetcherManager::run(int32_t leader) {
         auto* p = broker_.replicas().get(t.topic, pr.partition_index);
         if (!p || !p->is_follower() || p->state().leader != leader) continue;
         auto want = offsets.find({t.topic, pr.partition_index});
-        if (want == offsets.end() || p->log().log_end_offset() != want->second) continue;  // changed meanwhile
+        // Changed meanwhile (appended, truncated, or a new leader epoch that
+        // must first settle its divergence): this answer is stale.
+        if (want == offsets.end() || p->log().log_end_offset() != want->second.first ||
+            p->leader_epoch() != want->second.second || p->follower_phase() != replication::FollowerPhase::kFetching) {
+          continue;
+        }
         if (pr.error_code == protocol::code_of(ErrorCode::kOffsetOutOfRange)) {
           if (pr.log_start_offset > p->log().log_end_offset()) {
             (void)p->restart_at(pr.log_start_offset);

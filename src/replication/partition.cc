@@ -61,6 +61,7 @@ void Partition::become_leader() {
     logger()->warn("[{}] cannot record leader epoch {}: {}", fmt::format("{}", tp_), state_.leader_epoch,
                   ec.message());
   }
+  tracker_.clear();  // progress from an earlier term is stale
   tracker_.reset(followers(), clock_.monotonic_ms());
   for (const auto& [broker, epoch] : broker_epochs_) tracker_.on_broker_epoch(broker, epoch);
   logger()->info("[{}] leader in epoch {} from offset {}", fmt::format("{}", tp_), state_.leader_epoch,

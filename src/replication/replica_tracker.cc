@@ -7,12 +7,15 @@ namespace kappa::replication {
 void ReplicaTracker::reset(const std::vector<int32_t>& followers, int64_t now_ms) {
   std::map<int32_t, FollowerProgress> next;
   for (int32_t f : followers) {
-    FollowerProgress p;
     auto it = followers_.find(f);
     if (it != followers_.end()) {
-      p.log_end_offset = it->second.log_end_offset;
-      p.broker_epoch = it->second.broker_epoch;
+      // Keep what we know, timestamps included: restarting the clock of a
+      // follower that stopped fetching (e.g. a dead broker) on every ISR
+      // change would make it look caught up and ask to add it back.
+      next[f] = it->second;
+      continue;
     }
+    FollowerProgress p;
     p.last_caught_up_ms = now_ms;
     next[f] = p;
   }
@@ -81,7 +84,9 @@ std::optional<std::vector<int32_t>> ReplicaTracker::propose_isr(const std::vecto
     if (in_isr) {
       if (now_ms - p.last_caught_up_ms <= lag_max_ms) next.push_back(r);
     } else if (p.log_end_offset >= high_watermark && p.log_end_offset >= epoch_start_offset &&
-               now_ms - p.last_caught_up_ms <= lag_max_ms) {
+               now_ms - p.last_caught_up_ms <= lag_max_ms && p.last_fetch_ms > 0 &&
+               now_ms - p.last_fetch_ms <= lag_max_ms) {
+      // Joins only while it is fetching: Kafka expands the ISR on a follower's fetch.
       next.push_back(r);
     }
   }

@@ -15,8 +15,8 @@
 //
 // ISR changes are proposals; the controller commits them (AlterPartition).
 //   shrink: an ISR follower not caught up within replica.lag.time.max.ms;
-//   expand: a follower whose log end reached the high watermark and the
-//           start of the leader's epoch.
+//   expand: a follower, fetching within replica.lag.time.max.ms, whose log
+//           end reached the high watermark and the start of the leader's epoch.
 //
 // Progress belongs to one incarnation of a follower (KIP-903): each fetch is
 // recorded with the follower's broker epoch as the leader's metadata shows
@@ -42,9 +42,14 @@ struct FollowerProgress {
 
 class ReplicaTracker {
  public:
-  // The leader (re)starts tracking `followers`; followers are considered
-  // caught up as of `now_ms` so none is removed before it had a chance.
+  // The leader (re)starts tracking `followers`; followers it did not track
+  // yet are considered caught up as of `now_ms` so none is removed before it
+  // had a chance; the others keep their progress and timestamps.
   void reset(const std::vector<int32_t>& followers, int64_t now_ms);
+  // Forgets every follower's progress: a new leader epoch must not trust log
+  // end offsets reported in an earlier term (the followers may have
+  // truncated since), or the high watermark could pass records they lack.
+  void clear() { followers_.clear(); }
   // A fetch from `follower` at `fetch_offset`; `leader_end` is the leader's
   // log end offset now.  Returns false for an unknown follower.
   // `broker_epoch` is the follower's registered broker epoch (-1: unknown).

@@ -28,6 +28,7 @@ struct Pending {
   storage::TopicPartition tp;
   int64_t end_offset;  // the high watermark that acknowledges this append
   int32_t min_insync_replicas;
+  int32_t leader_epoch;  // the epoch the batch was appended in
 };
 
 void set_error(PartitionResponse& r, ErrorCode e, std::string message = {}) {
@@ -128,7 +129,8 @@ awaitable<ProduceResponse> handle_produce(RequestContext& ctx, protocol::Produce
       pr.log_start_offset = outcome.result.log_start_offset;
       if (!outcome.duplicate) broker.metrics().bytes_in(topic.name, static_cast<double>(bytes.size()));
       pending.push_back({&pr, found.partition, found.partition->topic_partition(), outcome.result.last_offset + 1,
-                         static_cast<int32_t>(topic_config.get_long("min.insync.replicas"))});
+                         static_cast<int32_t>(topic_config.get_long("min.insync.replicas")),
+                         found.partition->leader_epoch()});
     }
   }
   // Durability first: a partition whose flush policy is due (e.g. flush.messages=1)
@@ -144,7 +146,8 @@ awaitable<ProduceResponse> handle_produce(RequestContext& ctx, protocol::Produce
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(0, req.timeout_ms));
     for (auto& p : pending) {
       if (p.response->error_code != 0) continue;
-      ErrorCode e = co_await wait_for_high_watermark(broker, p.tp, p.end_offset, deadline, p.min_insync_replicas);
+      ErrorCode e = co_await wait_for_high_watermark(broker, p.tp, p.end_offset, deadline, p.min_insync_replicas,
+                                                     p.leader_epoch);
       if (e != ErrorCode::kNone) set_error(*p.response, e);
     }
   }
