@@ -84,7 +84,7 @@ std::optional<std::vector<int32_t>> ReplicaTracker::propose_isr(const std::vecto
     if (in_isr) {
       if (now_ms - p.last_caught_up_ms <= lag_max_ms) next.push_back(r);
     } else if (p.log_end_offset >= high_watermark && p.log_end_offset >= epoch_start_offset &&
-               now_ms - p.last_caught_up_ms <= lag_max_ms && p.last_fetch_ms > 0 &&
+               now_ms - p.last_caught_up_ms <= lag_max_ms && p.last_fetch_ms >= 0 &&
                now_ms - p.last_fetch_ms <= lag_max_ms) {
       // Joins only while it is fetching: Kafka expands the ISR on a follower's fetch.
       next.push_back(r);

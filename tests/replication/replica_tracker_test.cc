@@ -51,14 +51,19 @@ TEST(ReplicaTracker, an_in_sync_follower_not_heard_from_holds_the_high_watermark
   EXPECT_EQ(t.high_watermark({1, 2, 3, 7}, kLeader, 10, 4), 4) << "an untracked ISR member holds it too";
 }
 
-TEST(ReplicaTracker, reset_keeps_known_progress_and_restarts_the_lag_clock) {
+TEST(ReplicaTracker, reset_keeps_known_progress_and_its_lag_clock) {
+  // Restarting the lag clock on every ISR change would make a dead follower
+  // look caught up again right after it was removed.
   ReplicaTracker t;
   t.reset({2, 3}, 0);
   t.on_fetch(2, 6, 10, 50);
-  t.reset({2, 3}, 1'000);
+  t.reset({2, 3, 4}, 1'000);
   EXPECT_EQ(t.progress(2)->log_end_offset, 6);
-  EXPECT_EQ(t.progress(2)->last_caught_up_ms, 1'000);
+  EXPECT_EQ(t.progress(2)->last_caught_up_ms, 0);
+  EXPECT_EQ(t.progress(2)->last_fetch_ms, 50);
   EXPECT_EQ(t.progress(3)->log_end_offset, -1);
+  EXPECT_EQ(t.progress(4)->last_caught_up_ms, 1'000) << "a new follower gets a full lag period";
+  EXPECT_EQ(t.progress(4)->last_fetch_ms, -1) << "never fetched";
   t.reset({3}, 2'000);
   EXPECT_EQ(t.progress(2), nullptr) << "no longer a replica";
 }

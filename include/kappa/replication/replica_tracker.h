@@ -35,7 +35,7 @@ namespace kappa::replication {
 struct FollowerProgress {
   int64_t log_end_offset = -1;          // -1 until its first fetch
   int64_t last_caught_up_ms = 0;
-  int64_t last_fetch_ms = 0;
+  int64_t last_fetch_ms = -1;             // -1: never fetched
   int64_t leader_end_at_last_fetch = -1;
   int64_t broker_epoch = -1;            // the incarnation this progress belongs to (-1: unknown)
 };
