@@ -37,10 +37,10 @@ dd_out="$(dd if=/dev/zero of="$work/dd.bin" bs=1M count=1024 conv=fdatasync 2>&1
 rm -f "$work/dd.bin"
 echo "disk (dd bs=1M count=1024 conv=fdatasync): $dd_out"
 if command -v fio >/dev/null; then
-  fio_bw="$(fio --name=seqwrite --directory="$work" --rw=write --bs=1M --size=1G --ioengine=psync \
+  fio_bw="$(fio --name=seqwrite --directory="$work" --rw=write --bs=1M --size=1G --ioengine=psync --direct=1 \
       --end_fsync=1 --output-format=terse --terse-version=3 2>/dev/null | awk -F';' '{ printf "%.1f", $48 * 1024 / 1e6 }')"
   rm -f "$work"/seqwrite*
-  echo "disk (fio seq write 1M blocks, end_fsync): ${fio_bw} MB/s"
+  echo "disk (fio seq write, 1M blocks, O_DIRECT): ${fio_bw} MB/s"
 fi
 
 # 2. Input: RECORDS lines of 1023 characters + newline.
@@ -82,5 +82,13 @@ s="$(elapsed "$t0" "$t1")"
 echo "consume (kcat -C -e): $n records in ${s}s = $(rate "$n" "$s") records/s, $(mb "$bytes" "$s") MB/s"
 [[ "$n" == "$records" ]] || { echo "consumed $n of $records records" >&2; exit 1; }
 
-# 5. Consume again with the project's own client (no per-record printing).
-"$build/bin/kappa" -b "$bootstrap" perf consume --topic bench --num-records "$records" 2>&1 | tail -3
+# 5. The broker's own serving rate: raw Fetch requests, no record decoding.
+for pmb in 1048576 16777216; do
+  /usr/bin/python3 "$here/bench/e2e/fetch_throughput.py" "$bootstrap" bench "$pmb"
+done
+
+# 6. Consume again with the project's own client (no per-record printing).
+for pmb in 1048576 16777216; do
+  echo "kappa perf consume, --partition-max-bytes $pmb:"
+  "$build/bin/kappa" -b "$bootstrap" perf consume --topic bench --num-records "$records" --partition-max-bytes "$pmb" 2>&1 | tail -2
+done

@@ -65,6 +65,10 @@ void add_perf_commands(CLI::App& app, const GlobalOptions& g, Action& action) {
   consume->add_option("--num-records", o->num_records, "Records to read")->required()->check(CLI::PositiveNumber);
   consume->add_option("--timeout-ms", o->idle_timeout_ms, "Fail after this long without records")
       ->capture_default_str();
+  consume->add_option("--partition-max-bytes", o->partition_max_bytes,
+                      "Bytes per partition per Fetch (Kafka's max.partition.fetch.bytes)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 30));
   consume->add_flag("--json", o->json, "Final summary as one JSON document");
   consume->callback([&g, &action, o] {
     action = [&g, o] { return run_with_client(g, [o](client::Client& c) { return perf_consume(c, *o); }); };

@@ -17,6 +17,7 @@ struct PerfOptions {
   double throughput = -1;  // records/s; <= 0: as fast as possible
   bool json = false;
   int64_t idle_timeout_ms = 10'000;
+  int32_t partition_max_bytes = 1 << 20;  // consume: Fetch's per-partition byte limit
   ProducerFlags flags;
 };
 

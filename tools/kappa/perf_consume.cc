@@ -2,6 +2,8 @@
 // latency is the round trip of each poll (one Fetch per leader).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "kappa/client/consumer.h"
 #include "kappa/perf.h"
 
@@ -16,6 +18,8 @@ awaitable<int> perf_consume(client::Client& client, PerfOptions o) {
   }
   client::ConsumerOptions options;
   options.max_wait = std::chrono::milliseconds(100);
+  options.partition_max_bytes = o.partition_max_bytes;
+  options.max_bytes = std::max(options.max_bytes, o.partition_max_bytes);
   client::Consumer consumer(client, options);
   if (auto r = co_await consumer.assign(std::move(wanted)); !r) co_return fail(r.error());
 
