@@ -239,6 +239,17 @@ awaitable<void> Broker::shutdown() {
   co_await server_->close_all();
   if (follower_) follower_->stop();
   if (transport_) transport_->stop();
+  // Fetchers append to the logs and own client connections: all must have
+  // returned before the logs close and before the event loop is torn down.
+  {
+    asio::steady_timer t(io_);
+    for (int i = 0; i < 500 && fetchers_ && !fetchers_->idle(); ++i) {
+      fetchers_->stop();
+      t.expires_after(std::chrono::milliseconds(10));
+      co_await t.async_wait(use_tuple);
+    }
+    if (fetchers_ && !fetchers_->idle()) log()->warn("replica fetchers still running at shutdown");
+  }
   if (logs_) {
     if (auto ec = logs_->shutdown()) log()->error("log shutdown failed: {}", ec.message());
   }

@@ -53,6 +53,15 @@ void ReplicaFetcherManager::reconcile() {
   }
 }
 
+void ReplicaFetcherManager::stop() {
+  stopped_ = true;
+  auto fetchers = interruptible_;  // closing may resume a fetcher, which unregisters itself
+  for (auto& [leader, f] : fetchers) {
+    if (*f.conn) (*f.conn)->close();
+    f.backoff->cancel();
+  }
+}
+
 awaitable<void> ReplicaFetcherManager::run(int32_t leader) {
   const auto& cfg = broker_.config();
   const std::string listener = cfg.get("inter.broker.listener.name");
@@ -60,6 +69,12 @@ awaitable<void> ReplicaFetcherManager::run(int32_t leader) {
   const int32_t partition_bytes = cfg.get_int("replica.fetch.max.bytes");
   std::shared_ptr<client::Connection> conn;
   asio::steady_timer backoff(broker_.io());
+  interruptible_[leader] = {&conn, &backoff};
+  struct Unregister {
+    std::map<int32_t, Interruptible>& map;
+    int32_t leader;
+    ~Unregister() { map.erase(leader); }
+  } unregister{interruptible_, leader};
   auto pause = [&](int ms) -> awaitable<void> {
     backoff.expires_after(std::chrono::milliseconds(ms));
     co_await backoff.async_wait(use_tuple);

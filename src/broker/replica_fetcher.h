@@ -24,13 +24,23 @@ class ReplicaFetcherManager {
   explicit ReplicaFetcherManager(Broker& broker) : broker_(broker) {}
   // Starts a fetcher for every leader we follow partitions of (after each metadata change).
   void reconcile();
-  void stop() { stopped_ = true; }
+  // Ends every fetcher: closes its connection (failing the request in
+  // flight) and cancels its back-off; idle() once all have returned.
+  void stop();
+  bool idle() const { return running_.empty(); }
 
  private:
   awaitable<void> run(int32_t leader);
 
+  // What stop() must interrupt in a running fetcher (owned by its frame).
+  struct Interruptible {
+    std::shared_ptr<client::Connection>* conn;
+    asio::steady_timer* backoff;
+  };
+
   Broker& broker_;
   std::set<int32_t> running_;
+  std::map<int32_t, Interruptible> interruptible_;
   bool stopped_ = false;
 };
 

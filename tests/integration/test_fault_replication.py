@@ -93,9 +93,6 @@ def test_kill_and_freeze_leaders_loses_no_acknowledged_record(cluster_factory):
     assert counts["acked"] > 2000
 
 
-@pytest.mark.xfail(strict=False, reason="open broker bugs, ~2 in 5 runs: a SIGTERM-stopped broker can still exit "
-                   "with SIGSEGV after 'shutdown complete', and the survivor's consumer sometimes never reaches the end "
-                   "of the partition; see the repl-fault report")
 def test_two_of_three_brokers_down_refuses_acks_all_and_serves_committed_data(cluster_factory):
     cluster = cluster_factory(overrides=FAST_FAILOVER).start()
     topic = "quorum"

@@ -23,6 +23,10 @@ constexpr int8_t kTransactionKey = 1;
 
 awaitable<ErrorCode> ensure_offsets_topic(Broker& broker) {
   if (broker.image().topic(group::kOffsetsTopic)) co_return ErrorCode::kNone;
+  // Without a known active controller the topic cannot be created now:
+  // answer at once (the client retries) rather than hold this connection's
+  // later responses, e.g. its fetches, for a forwarding timeout.
+  if (broker.controller_id() < 0) co_return ErrorCode::kCoordinatorNotAvailable;
   const auto& c = broker.config();
   const auto live = static_cast<int32_t>(live_brokers(broker.image(), "").size());
   const auto rf =
