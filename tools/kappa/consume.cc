@@ -49,6 +49,16 @@ StartAt start_of(const ConsumeOptions& o) {
   return o.from_beginning ? StartAt::earliest() : StartAt::latest();
 }
 
+// One record as --json or the --format template.
+void render(const ConsumeOptions& o, const RecordFormatter& formatter, const client::ConsumerRecord& r, std::string& out) {
+  if (o.json) {
+    out += boost::json::serialize(record_json(r));
+    out += '\n';
+  } else {
+    formatter.append(r, out);
+  }
+}
+
 void write_out(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
@@ -81,12 +91,7 @@ awaitable<int> consume(Client& client, ConsumeOptions o, StartAt start) {
     out.clear();
     for (const auto& r : *records) {
       if (o.count >= 0 && printed >= o.count) break;
-      if (o.json) {
-        out += boost::json::serialize(record_json(r));
-        out += '\n';
-      } else {
-        formatter.append(r, out);
-      }
+      render(o, formatter, r, out);
       ++printed;
     }
     write_out(out);
@@ -148,12 +153,7 @@ awaitable<int> consume_group(Client& client, ConsumeOptions o) {
         if (rewound.insert(tp).second) consumer.seek(tp, r.offset);
         continue;
       }
-      if (o.json) {
-        out += boost::json::serialize(record_json(r));
-        out += '\n';
-      } else {
-        formatter.append(r, out);
-      }
+      render(o, formatter, r, out);
       ++printed;
     }
     write_out(out);
