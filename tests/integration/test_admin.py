@@ -132,3 +132,47 @@ def test_no_auto_create_when_disabled(broker_factory):
     md = Producer({"bootstrap.servers": b.bootstrap}).list_topics("not-made", timeout=10)
     assert md.topics["not-made"].error is not None
     assert "not-made" not in admin(b).list_topics(timeout=10).topics
+
+
+def test_describe_log_dirs_reports_partition_bytes_on_disk(broker):
+    """DescribeLogDirs v1 with a null topic list (every partition), encoded
+    here by hand: no Debian client has it."""
+    import struct
+    from confluent_kafka import Producer
+    import kafka_wire
+
+    assert result(admin(broker).create_topics([NewTopic("dirs", 2, 1)])) == {"dirs": None}
+    p = Producer({"bootstrap.servers": broker.bootstrap})
+    for i in range(100):
+        p.produce("dirs", value=b"x" * 100, partition=i % 2)
+    assert p.flush(10) == 0
+    with kafka_wire.connect(broker.bootstrap) as s:
+        s.sendall(kafka_wire.request_frame(35, 1, 7, struct.pack(">i", -1)))
+        body = kafka_wire.recv_frame(s)
+    pos = 4  # correlation id
+    pos += 4  # throttle
+    (n_dirs,) = struct.unpack_from(">i", body, pos)
+    pos += 4
+    assert n_dirs == 1
+    error, dir_len = struct.unpack_from(">hh", body, pos)
+    pos += 4
+    log_dir = body[pos:pos + dir_len].decode()
+    pos += dir_len
+    assert error == 0 and log_dir == str(broker.data_dir.absolute())
+    sizes = {}
+    (n_topics,) = struct.unpack_from(">i", body, pos)
+    pos += 4
+    for _ in range(n_topics):
+        (name_len,) = struct.unpack_from(">h", body, pos)
+        name = body[pos + 2:pos + 2 + name_len].decode()
+        pos += 2 + name_len
+        (n_parts,) = struct.unpack_from(">i", body, pos)
+        pos += 4
+        for _ in range(n_parts):
+            index, size, lag, future = struct.unpack_from(">iqq?", body, pos)
+            pos += 21
+            sizes[(name, index)] = (size, lag, future)
+    assert pos == len(body)
+    for part in (0, 1):
+        on_disk = sum(f.stat().st_size for f in (broker.data_dir / f"dirs-{part}").glob("*.log"))
+        assert sizes[("dirs", part)] == (on_disk, 0, False) and on_disk > 5000

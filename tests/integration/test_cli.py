@@ -87,8 +87,13 @@ def test_topic_lifecycle(broker):
     for p in t["partitions"]:
         assert p["leader"] == 1 and p["replicas"] == [1] and p["isr"] == [1] and p["offline_replicas"] == []
         assert p["log_start_offset"] == 0 and p["messages"] == p["log_end_offset"]
+        # Bytes on disk (DescribeLogDirs): what the segment files of the partition hold.
+        on_disk = sum(f.stat().st_size for f in (broker.data_dir / f"orders-{p['partition']}").glob("*.log"))
+        assert p["size_bytes"] == on_disk and (on_disk > 0) == (p["messages"] > 0)
+    assert t["size_bytes"] == sum(p["size_bytes"] for p in t["partitions"]) > 0
     text = kappa(broker, "topics", "describe", "orders").stdout
     assert "PartitionCount: 3" in text and "retention.ms=3600000" in text and "Messages: 30" in text
+    assert f"Size: {t['size_bytes']}" in text
 
     kappa(broker, "topics", "alter-config", "orders", "--set", "retention.ms=7200000", "--delete", "cleanup.policy")
     t = json.loads(kappa(broker, "topics", "describe", "orders", "--json").stdout)["topics"][0]

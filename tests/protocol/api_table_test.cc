@@ -24,6 +24,7 @@
 #include "kappa/protocol/msg/describe_cluster.h"
 #include "kappa/protocol/msg/describe_configs.h"
 #include "kappa/protocol/msg/describe_groups.h"
+#include "kappa/protocol/msg/describe_log_dirs.h"
 #include "kappa/protocol/msg/fetch.h"
 #include "kappa/protocol/msg/find_coordinator.h"
 #include "kappa/protocol/msg/heartbeat.h"
@@ -82,6 +83,7 @@ const Row kExpected[] = {
     {ApiKey::kOffsetForLeaderEpoch, "OffsetForLeaderEpoch", 2, 4, 2, 4, 4, kBroker},
     {ApiKey::kDescribeConfigs, "DescribeConfigs", 1, 4, 1, 4, 4, kBroker},
     {ApiKey::kAlterConfigs, "AlterConfigs", 0, 2, 0, 2, 2, kBroker},
+    {ApiKey::kDescribeLogDirs, "DescribeLogDirs", 0, 4, 0, 4, 2, kBroker},
     {ApiKey::kCreatePartitions, "CreatePartitions", 0, 3, 0, 3, 2, kBroker},
     {ApiKey::kDeleteGroups, "DeleteGroups", 0, 2, 0, 2, 2, kBroker},
     {ApiKey::kIncrementalAlterConfigs, "IncrementalAlterConfigs", 0, 1, 0, 1, 1, kBroker},
@@ -207,6 +209,7 @@ TEST(ApiTable, codec_constants_match_the_table) {
   expect_codecs_match_table<DeleteTopicsRequest, DeleteTopicsResponse>(seen);
   expect_codecs_match_table<DescribeClusterRequest, DescribeClusterResponse>(seen);
   expect_codecs_match_table<DescribeConfigsRequest, DescribeConfigsResponse>(seen);
+  expect_codecs_match_table<DescribeLogDirsRequest, DescribeLogDirsResponse>(seen);
   expect_codecs_match_table<DescribeGroupsRequest, DescribeGroupsResponse>(seen);
   expect_codecs_match_table<FetchRequest, FetchResponse>(seen);
   expect_codecs_match_table<FindCoordinatorRequest, FindCoordinatorResponse>(seen);

@@ -1,5 +1,5 @@
 // Admin APIs (CreateTopics, DeleteTopics, DescribeConfigs, AlterConfigs,
-// IncrementalAlterConfigs, CreatePartitions) against reference encodings of
+// IncrementalAlterConfigs, DescribeLogDirs, CreatePartitions) against reference encodings of
 // every version (vectors/admin.inc).  Each builder sets every field the
 // version has, with the values gen_kafka_python_vectors.py encodes.
 
@@ -10,6 +10,7 @@
 #include "kappa/protocol/msg/create_topics.h"
 #include "kappa/protocol/msg/delete_topics.h"
 #include "kappa/protocol/msg/describe_configs.h"
+#include "kappa/protocol/msg/describe_log_dirs.h"
 #include "kappa/protocol/msg/incremental_alter_configs.h"
 #include "protocol/codec_test_util.h"
 #include "protocol/vectors/admin.inc"
@@ -180,6 +181,30 @@ CreatePartitionsResponse create_partitions_response(int16_t) {
   return m;
 }
 
+DescribeLogDirsRequest describe_log_dirs_request(int16_t) {
+  DescribeLogDirsRequest m;
+  m.topics = std::vector<DescribeLogDirsRequest::DescribableLogDirTopic>{{.topic = "orders", .partitions = {0, 1}},
+                                                                        {.topic = "clicks", .partitions = {}}};
+  return m;
+}
+
+DescribeLogDirsResponse describe_log_dirs_response(int16_t v) {
+  using R = DescribeLogDirsResponse;
+  R m;
+  m.throttle_time_ms = 170;
+  R::DescribeLogDirsResult good{.error_code = 0, .log_dir = "/var/lib/kappa"};
+  good.topics = {{.name = "orders",
+                  .partitions = {{.partition_index = 0, .partition_size = 4096, .offset_lag = 0, .is_future_key = false},
+                                 {.partition_index = 1, .partition_size = 0, .offset_lag = 3, .is_future_key = true}}}};
+  R::DescribeLogDirsResult bad{.error_code = 56, .log_dir = "/bad"};
+  if (v >= 4) {
+    good.total_bytes = bad.total_bytes = int64_t{1} << 40;
+    good.usable_bytes = bad.usable_bytes = int64_t{1} << 39;
+  }
+  m.results = {good, bad};
+  return m;
+}
+
 KAPPA_CODEC_VECTOR_TESTS(CreateTopicsRequest, create_topics_request)
 KAPPA_CODEC_VECTOR_TESTS(CreateTopicsResponse, create_topics_response)
 KAPPA_CODEC_VECTOR_TESTS(DeleteTopicsRequest, delete_topics_request)
@@ -190,6 +215,8 @@ KAPPA_CODEC_VECTOR_TESTS(AlterConfigsRequest, alter_configs_request)
 KAPPA_CODEC_VECTOR_TESTS(AlterConfigsResponse, alter_configs_response)
 KAPPA_CODEC_VECTOR_TESTS(IncrementalAlterConfigsRequest, incremental_alter_configs_request)
 KAPPA_CODEC_VECTOR_TESTS(IncrementalAlterConfigsResponse, incremental_alter_configs_response)
+KAPPA_CODEC_VECTOR_TESTS(DescribeLogDirsRequest, describe_log_dirs_request)
+KAPPA_CODEC_VECTOR_TESTS(DescribeLogDirsResponse, describe_log_dirs_response)
 KAPPA_CODEC_VECTOR_TESTS(CreatePartitionsRequest, create_partitions_request)
 KAPPA_CODEC_VECTOR_TESTS(CreatePartitionsResponse, create_partitions_response)
 

@@ -139,6 +139,12 @@ class Admin {
                                                                   std::vector<int32_t> partitions,
                                                                   OffsetQuery query);
 
+  // DescribeLogDirs on broker `node`: bytes on disk of `topic`'s
+  // `partitions` there, summed over its log dirs; a partition without a
+  // replica on that broker is absent.
+  awaitable<Result<std::map<int32_t, int64_t>>> log_sizes(int32_t node, const std::string& topic,
+                                                          const std::vector<int32_t>& partitions);
+
   // Consumer groups. Each request goes to the group's coordinator
   // (FindCoordinator), retried on NOT_COORDINATOR / COORDINATOR_LOAD_IN_PROGRESS.
   awaitable<Result<int32_t>> find_coordinator(const std::string& group);

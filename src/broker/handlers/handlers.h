@@ -34,6 +34,8 @@ struct ListOffsetsRequest;
 struct ListOffsetsResponse;
 struct DeleteRecordsRequest;
 struct DeleteRecordsResponse;
+struct DescribeLogDirsRequest;
+struct DescribeLogDirsResponse;
 struct BrokerRegistrationRequest;
 struct BrokerRegistrationResponse;
 struct BrokerHeartbeatRequest;
@@ -99,6 +101,8 @@ awaitable<protocol::ProduceResponse> handle_produce(RequestContext&, protocol::P
 awaitable<protocol::FetchResponse> handle_fetch(RequestContext&, protocol::FetchRequest&);
 awaitable<protocol::ListOffsetsResponse> handle_list_offsets(RequestContext&, protocol::ListOffsetsRequest&);
 awaitable<protocol::DeleteRecordsResponse> handle_delete_records(RequestContext&, protocol::DeleteRecordsRequest&);
+awaitable<protocol::DescribeLogDirsResponse> handle_describe_log_dirs(RequestContext&,
+                                                                      protocol::DescribeLogDirsRequest&);
 awaitable<protocol::BrokerRegistrationResponse> handle_broker_registration(RequestContext&,
                                                                            protocol::BrokerRegistrationRequest&);
 awaitable<protocol::BrokerHeartbeatResponse> handle_broker_heartbeat(RequestContext&,

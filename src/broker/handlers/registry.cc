@@ -15,6 +15,7 @@
 #include "kappa/protocol/msg/create_partitions.h"
 #include "kappa/protocol/msg/create_topics.h"
 #include "kappa/protocol/msg/delete_records.h"
+#include "kappa/protocol/msg/describe_log_dirs.h"
 #include "kappa/protocol/msg/delete_topics.h"
 #include "kappa/protocol/msg/describe_configs.h"
 #include "kappa/protocol/msg/incremental_alter_configs.h"
@@ -52,6 +53,7 @@ const ApiRegistry& api_registry() {
     r.add_forwarded<CreateTopicsRequest, CreateTopicsResponse, handle_create_topics>();
     r.add_forwarded<DeleteTopicsRequest, DeleteTopicsResponse, handle_delete_topics>();
     r.add<DeleteRecordsRequest, DeleteRecordsResponse, handle_delete_records>();
+    r.add<DescribeLogDirsRequest, DescribeLogDirsResponse, handle_describe_log_dirs>();
     r.add<InitProducerIdRequest, InitProducerIdResponse, handle_init_producer_id>();
     r.add<OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse, handle_offset_for_leader_epoch>();
     r.add<DescribeConfigsRequest, DescribeConfigsResponse, handle_describe_configs>();

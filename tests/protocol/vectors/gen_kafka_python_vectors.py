@@ -1718,6 +1718,42 @@ def incremental_alter_configs_response(e, v):
     alter_results(e, 210)
 
 
+# ------------------------------------------------------------ DescribeLogDirs (key 35)
+
+@message('admin', (0, 4), 2)
+def describe_log_dirs_request(e, v):
+    for t in e.elems('topics', [('orders', [0, 1]), ('clicks', [])], nullable=True):
+        e.string('topic', t[0])
+        e.int32s('partitions', t[1])
+        e.tags()
+    e.tags()
+
+
+@message('admin', (0, 4), 2)
+def describe_log_dirs_response(e, v):
+    e.i32('throttle_time_ms', 170)
+    if v >= 3:
+        e.i16('error_code', 0)
+    results = [(0, '/var/lib/kappa', [('orders', [(0, 4096, 0, False), (1, 0, 3, True)])]), (56, '/bad', [])]
+    for r in e.elems('results', results):
+        e.i16('error_code', r[0])
+        e.string('log_dir', r[1])
+        for t in e.elems('topics', r[2]):
+            e.string('name', t[0])
+            for p in e.elems('partitions', t[1]):
+                e.i32('partition_index', p[0])
+                e.i64('partition_size', p[1])
+                e.i64('offset_lag', p[2])
+                e.bool('is_future_key', p[3])
+                e.tags()
+            e.tags()
+        if v >= 4:
+            e.i64('total_bytes', 1 << 40)
+            e.i64('usable_bytes', 1 << 39)
+        e.tags()
+    e.tags()
+
+
 # ------------------------------------------------------------ CreatePartitions (key 37)
 
 def kp_create_partitions_request(v):
