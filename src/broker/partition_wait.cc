@@ -2,27 +2,10 @@
 
 #include "broker/broker.h"
 #include "kappa/replication/partition.h"
+#include "kappa/replication/timed_waiter.h"
 
 namespace kappa::broker {
 namespace {
-
-class TimerWaiter final : public replication::PartitionWaiter {
- public:
-  explicit TimerWaiter(asio::any_io_executor exec) : timer_(exec) {}
-  void notify() override {
-    notified_ = true;
-    timer_.cancel();
-  }
-  awaitable<void> wait_until(Deadline deadline) {
-    if (notified_) co_return;
-    timer_.expires_at(deadline);
-    co_await timer_.async_wait(use_tuple);
-  }
-
- private:
-  asio::steady_timer timer_;
-  bool notified_ = false;
-};
 
 // Registers one waiter on several partitions for its lifetime.
 class Registration {
@@ -64,7 +47,7 @@ awaitable<protocol::ErrorCode> wait_for_high_watermark(Broker& broker, storage::
     if (std::chrono::steady_clock::now() >= deadline || broker.stopping()) {
       co_return protocol::ErrorCode::kRequestTimedOut;
     }
-    TimerWaiter waiter(co_await asio::this_coro::executor);
+    replication::TimedWaiter waiter(co_await asio::this_coro::executor);
     Registration reg(broker, tps, &waiter);
     co_await waiter.wait_until(deadline);
   }
@@ -73,7 +56,7 @@ awaitable<protocol::ErrorCode> wait_for_high_watermark(Broker& broker, storage::
 awaitable<void> wait_for_change(Broker& broker, const std::vector<storage::TopicPartition>& partitions,
                                 Deadline deadline) {
   if (std::chrono::steady_clock::now() >= deadline || broker.stopping()) co_return;
-  TimerWaiter waiter(co_await asio::this_coro::executor);
+  replication::TimedWaiter waiter(co_await asio::this_coro::executor);
   Registration reg(broker, partitions, &waiter);
   co_await waiter.wait_until(deadline);
 }

@@ -5,6 +5,7 @@
 
 #include "kappa/group/group_coordinator.h"
 #include "kappa/replication/partition.h"
+#include "kappa/replication/timed_waiter.h"
 
 namespace kappa::group {
 
@@ -31,26 +32,6 @@ struct GroupCoordinator::Slot {
   int64_t written_end = 0;  // end offset of the last append (what responses wait for)
   std::unique_ptr<Sink> sink;
   std::unique_ptr<GroupShard> shard;  // declared after the sink it uses
-};
-
-// Wakes a coroutine when its partition changes (a moved high watermark, a
-// role change) or at a deadline.
-class HighWatermarkWaiter final : public replication::PartitionWaiter {
- public:
-  explicit HighWatermarkWaiter(asio::any_io_executor exec) : timer_(exec) {}
-  void notify() override {
-    notified_ = true;
-    timer_.cancel();
-  }
-  awaitable<void> wait_until(std::chrono::steady_clock::time_point deadline) {
-    if (notified_) co_return;
-    timer_.expires_at(deadline);
-    co_await timer_.async_wait(use_tuple);
-  }
-
- private:
-  asio::steady_timer timer_;
-  bool notified_ = false;
 };
 
 // The result of a callback-style shard operation, awaited by a coroutine.

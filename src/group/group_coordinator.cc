@@ -206,7 +206,7 @@ awaitable<ErrorCode> GroupCoordinator::wait_committed(std::shared_ptr<Slot> slot
     if (p->high_watermark() >= offset) co_return ErrorCode::kNone;
     const auto until = forever ? std::chrono::steady_clock::now() + std::chrono::seconds(1) : deadline;
     if (!forever && std::chrono::steady_clock::now() >= deadline) co_return ErrorCode::kRequestTimedOut;
-    HighWatermarkWaiter waiter(deps_.executor);
+    replication::TimedWaiter waiter(deps_.executor);
     p->add_waiter(&waiter);
     co_await waiter.wait_until(until);
     if (auto* again = partition(slot->index)) again->remove_waiter(&waiter);

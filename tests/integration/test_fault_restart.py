@@ -5,35 +5,15 @@ import os
 import threading
 import time
 
-from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka import Producer
 from confluent_kafka.admin import AdminClient, NewTopic
+from replication_check import read_all
 
 
 def create(bootstrap, name, partitions=1, config=None):
     admin = AdminClient({"bootstrap.servers": bootstrap})
     for f in admin.create_topics([NewTopic(name, partitions, 1, config=config or {})]).values():
         f.result()
-
-
-def read_all(bootstrap, topic, partitions, timeout=30):
-    c = Consumer({"bootstrap.servers": bootstrap, "group.id": "check", "enable.partition.eof": True,
-                  "enable.auto.commit": False})
-    c.assign([TopicPartition(topic, p, 0) for p in range(partitions)])
-    out = {p: [] for p in range(partitions)}
-    done = set()
-    deadline = time.monotonic() + timeout
-    while len(done) < partitions and time.monotonic() < deadline:
-        m = c.poll(1.0)
-        if m is None:
-            continue
-        if m.error():
-            if m.error().code() == -191:  # _PARTITION_EOF
-                done.add(m.partition())
-                continue
-            raise AssertionError(m.error())
-        out[m.partition()].append((m.offset(), m.value()))
-    c.close()
-    return out
 
 
 def produce(bootstrap, topic, values, partition=0):
