@@ -128,12 +128,9 @@ int64_t Partition::tracked_broker_epoch(int32_t follower) const {
 }
 
 bool Partition::record_follower_fetch(int32_t follower, int64_t fetch_offset) {
-  auto epoch = broker_epochs_.find(follower);
-  if (!tracker_.on_fetch(follower, fetch_offset, log_->log_end_offset(), clock_.monotonic_ms(),
-                         epoch == broker_epochs_.end() ? -1 : epoch->second)) {
-    return false;
-  }
-  maybe_advance_high_watermark();
+  // The tracker already holds each follower's broker epoch (update_broker_epochs).
+  if (!tracker_.on_fetch(follower, fetch_offset, log_->log_end_offset(), clock_.monotonic_ms())) return false;
+  if (maybe_advance_high_watermark()) notify_waiters();
   return true;
 }
 
@@ -241,22 +238,17 @@ ReadOutcome Partition::read(int64_t offset, size_t max_bytes, bool up_to_log_end
   return out;
 }
 
-void Partition::maybe_advance_high_watermark() {
-  if (!is_leader()) return;
+bool Partition::maybe_advance_high_watermark() {
+  if (!is_leader()) return false;
   // The in-sync set for the high watermark includes members of an ISR
-  // change in flight (the "maximal" ISR), so it never passes a new member.
-  std::vector<int32_t> in_sync = state_.isr;
-  if (pending_isr_) {
-    for (int32_t r : *pending_isr_) {
-      if (std::find(in_sync.begin(), in_sync.end(), r) == in_sync.end()) in_sync.push_back(r);
-    }
-  }
-  const int64_t hw =
-      tracker_.high_watermark(in_sync, local_broker_, log_->log_end_offset(), log_->high_watermark());
-  if (hw > log_->high_watermark()) {
-    log_->update_high_watermark(hw);
-    notify_waiters();
-  }
+  // change in flight (the "maximal" ISR), so it never passes a new member:
+  // the smaller of the two sets' high watermarks is their union's.
+  const int64_t end = log_->log_end_offset(), current = log_->high_watermark();
+  int64_t hw = tracker_.high_watermark(state_.isr, local_broker_, end, current);
+  if (pending_isr_) hw = std::min(hw, tracker_.high_watermark(*pending_isr_, local_broker_, end, current));
+  if (hw <= current) return false;
+  log_->update_high_watermark(hw);
+  return true;
 }
 
 void Partition::add_waiter(PartitionWaiter* w) { waiters_.push_back(w); }

@@ -151,7 +151,9 @@ class Partition {
 
  private:
   void become_leader();
-  void maybe_advance_high_watermark();
+  // Moves the high watermark up to what the in-sync replicas have; true if it moved
+  // (the caller wakes the waiters).
+  bool maybe_advance_high_watermark();
   std::vector<int32_t> followers() const;
 
   storage::TopicPartition tp_;

@@ -69,7 +69,7 @@ std::optional<std::pair<ErrorCode, std::string>> check_records(const protocol::R
     bool keyless = false;
     if (reader.open(bytes)) return R{ErrorCode::kCorruptMessage, "unreadable records"};
     protocol::Record record;
-    while (reader.next(record)) keyless |= record.key.is_null();
+    while (!keyless && reader.next(record)) keyless = record.key.is_null();
     if (keyless) return R{ErrorCode::kInvalidRecord, "Compacted topic cannot accept message without key."};
   }
   return std::nullopt;
@@ -109,17 +109,17 @@ awaitable<ProduceResponse> handle_produce(RequestContext& ctx, protocol::Produce
         continue;
       }
       auto topic_config = broker.topic_config(*image);
+      const auto min_insync = static_cast<int32_t>(topic_config.get_long("min.insync.replicas"));
       if (auto bad = check_records(pd.records, ctx.version(),
                                    static_cast<int32_t>(topic_config.get_long("max.message.bytes")),
-                                   topic_config.get("cleanup.policy").find("compact") != std::string::npos)) {
+                                   found.partition->log().config().compacts())) {
         set_error(pr, bad->first, bad->second);
         continue;
       }
       // The frame is owned by this request alone; patching it in place avoids a copy.
       auto bytes = pd.records.bytes();
       std::span<uint8_t> batch(const_cast<uint8_t*>(bytes.data()), bytes.size());
-      auto outcome = found.partition->append_as_leader(
-          batch, req.acks, static_cast<int32_t>(topic_config.get_long("min.insync.replicas")));
+      auto outcome = found.partition->append_as_leader(batch, req.acks, min_insync);
       if (outcome.error != ErrorCode::kNone) {
         set_error(pr, outcome.error, outcome.message);
         continue;
@@ -129,8 +129,7 @@ awaitable<ProduceResponse> handle_produce(RequestContext& ctx, protocol::Produce
       pr.log_start_offset = outcome.result.log_start_offset;
       if (!outcome.duplicate) broker.metrics().bytes_in(topic.name, static_cast<double>(bytes.size()));
       pending.push_back({&pr, found.partition, found.partition->topic_partition(), outcome.result.last_offset + 1,
-                         static_cast<int32_t>(topic_config.get_long("min.insync.replicas")),
-                         found.partition->leader_epoch()});
+                         min_insync, found.partition->leader_epoch()});
     }
   }
   // Durability first: a partition whose flush policy is due (e.g. flush.messages=1)
