@@ -1,6 +1,7 @@
 """Consumer groups and committed offsets with unmodified clients
 (confluent-kafka, kafka-python, kcat), a restart of the broker, bad input on
 the wire, and KIP-848 groups driven by hand-rolled ConsumerGroupHeartbeats."""
+import collections
 import json
 import os
 import signal
@@ -99,6 +100,21 @@ class Worker:
         self.proc.wait(30)
 
 
+def diagnose(workers):
+    """Who read each duplicated record, and every failed commit, assignment and revocation."""
+    seen = collections.defaultdict(list)
+    for i, w in enumerate(workers):
+        for r in w.records():
+            seen[r].append(i)
+    dups = {r: ws for r, ws in seen.items() if len(ws) > 1}
+    lines = [f"{len(dups)} duplicated, e.g. {sorted(dups.items())[:5]}"]
+    for i, w in enumerate(workers):
+        for e in w.events:
+            if e["event"] in ("commit_failed", "error", "assigned", "revoked", "closed"):
+                lines.append(f"worker {i}: {e}")
+    return "\n".join(lines)
+
+
 def assignments(workers):
     return [w.assignment() for w in workers]
 
@@ -129,7 +145,7 @@ def test_three_consumers_share_a_topic_and_fail_over(gbroker):
             return [r for w in workers for r in w.records()]
         wait_for(lambda: len(all_records()) >= 600, 30, what="600 records")
         time.sleep(0.5)
-        assert sorted(all_records()) == sorted(set(all_records())), "a record was read twice"
+        assert sorted(all_records()) == sorted(set(all_records())), "a record was read twice: " + diagnose(workers)
         assert len(all_records()) == 600
 
         # A clean stop hands its partitions over: nothing lost, nothing twice.
