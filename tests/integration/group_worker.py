@@ -7,11 +7,13 @@ It subscribes, and reports on stdout, one JSON object per line:
     {"event": "assigned" | "revoked", "partitions": [...], "t": <time>}
     {"event": "record", "p": <partition>, "o": <offset>, "v": <value>}
     {"event": "closed"}
+    {"event": "commit_failed", "p": ..., "o": ..., "error": ...}
 Every record is committed synchronously before the next poll, and
 revocations commit first, so with clean stops each record is read by
 exactly one member.  SIGTERM closes the consumer cleanly (LeaveGroup).
 """
 import json
+import os
 import signal
 import sys
 import time
@@ -47,6 +49,10 @@ config = {
     "enable.partition.eof": False,
 }
 config.update(extra)
+if os.environ.get("KAPPA_WORKER_DEBUG"):  # a directory: librdkafka's debug log goes to worker-PID.log there
+    config["debug"] = "cgrp,topic,fetch,consumer,protocol"
+    log = open(os.path.join(os.environ["KAPPA_WORKER_DEBUG"], f"worker-{os.getpid()}.log"), "w")
+    os.dup2(log.fileno(), 2)
 consumer = Consumer(config)
 
 
