@@ -66,6 +66,11 @@ awaitable<void> Connection::run() {
   } catch (const std::exception& e) {
     close(fmt::format("internal error: {}", e.what()), true);
   }
+  // Requests still finishing queue their responses first.
+  if (!pending_.empty()) {
+    auto last = pending_.back();
+    co_await last->done.wait();
+  }
   // The writer sends what is queued, then closes the socket.
   co_await queue(nullptr);
 }
@@ -126,12 +131,42 @@ awaitable<void> Connection::read_loop() {
       close(fmt::format("truncated request: {}", ec2.message()), true);
       co_return;
     }
-    if (!co_await handle(std::move(frame))) co_return;
+    while (!pending_.empty() && pending_.front()->done.is_set()) pending_.pop_front();
+    if (pending_.size() >= kMaxInFlight) {
+      auto oldest = pending_.front();
+      co_await oldest->done.wait();
+      pending_.pop_front();
+    }
+    auto prev = pending_.empty() ? nullptr : pending_.back();
+    auto slot = std::make_shared<Slot>(socket_.get_executor());
+    pending_.push_back(slot);
+    auto self = shared_from_this();
+    asio::co_spawn(socket_.get_executor(), handle_in_order(std::move(frame), std::move(prev), slot),
+                   [self, slot](std::exception_ptr e) {
+                     if (e) {
+                       try {
+                         std::rethrow_exception(e);
+                       } catch (const std::exception& ex) {
+                         self->close(fmt::format("internal error: {}", ex.what()), true);
+                       }
+                     }
+                     slot->released.set();
+                     slot->done.set();
+                   });
+    co_await slot->released.wait();
+    if (closed_) co_return;
   }
   if (stopping_) close("broker shutting down", false);
 }
 
-awaitable<bool> Connection::handle(Frame frame) {
+awaitable<void> Connection::handle_in_order(Frame frame, std::shared_ptr<Slot> prev, std::shared_ptr<Slot> slot) {
+  (void)co_await handle(std::move(frame), prev.get(), slot);  // false: it closed the connection
+  if (prev) co_await prev->done.wait();  // done in order, even without a response
+  slot->released.set();
+  slot->done.set();
+}
+
+awaitable<bool> Connection::handle(Frame frame, Slot* prev, const std::shared_ptr<Slot>& slot) {
   protocol::Reader reader(std::span<const uint8_t>(frame->data(), frame->size()), frame);
   protocol::RequestHeader header;
   try {
@@ -154,6 +189,7 @@ awaitable<bool> Connection::handle(Frame frame) {
   if (!spec.supports(header.api_version)) {
     broker_.metrics().request_failed(series, protocol::code_of(protocol::ErrorCode::kUnsupportedVersion));
     if (spec.key == protocol::ApiKey::kApiVersions && header.api_version > spec.max_version) {
+      if (prev) co_await prev->done.wait();
       co_await queue(unsupported_api_versions(header.correlation_id));
       co_return true;
     }
@@ -164,6 +200,7 @@ awaitable<bool> Connection::handle(Frame frame) {
   }
   auto response = std::make_shared<protocol::Writer>();
   RequestContext ctx{broker_, header, peer_, listener_, listener_name_, frame};
+  ctx.release_reader = [s = slot.get()] { s->released.set(); };  // the slot outlives the handler
   try {
     if (spec.is_flexible(header.api_version)) protocol::skip_header_tags(reader);
     response->i32(0);  // frame length, patched below
@@ -179,6 +216,7 @@ awaitable<bool> Connection::handle(Frame frame) {
       series, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), ctx.error_code);
   if (ctx.suppress_response) co_return true;
   response->patch_i32(0, static_cast<int32_t>(response->size() - 4));
+  if (prev) co_await prev->done.wait();  // responses leave in request order
   co_await queue(std::move(response));
   co_return !closed_;
 }

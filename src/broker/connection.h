@@ -2,13 +2,19 @@
 // One client connection.  A reader coroutine reads length-prefixed frames and
 // handles them one at a time, in order (as Kafka does), so responses leave
 // in request order; a writer coroutine sends finished responses, so writing
-// a large fetch overlaps with handling the next request.
+// a large fetch overlaps with handling the next request.  One exception: a
+// handler may release the reader early (RequestContext::release_reader; an
+// acks=all produce does once its records are appended), so the next
+// requests are read and handled while it waits for the in-sync replicas.
+// Their responses still leave in request order (each waits for its
+// predecessor's), and at most kMaxInFlight requests are pending.
 //
 // Bad input closes the connection with one log line naming the peer and the
 // reason: a negative or oversized frame length, a truncated or malformed
 // request, an unknown API key, an unsupported version (except ApiVersions,
 // which gets Kafka's v0-format UNSUPPORTED_VERSION reply).
 
+#include <deque>
 #include <memory>
 #include <string>
 
@@ -36,12 +42,38 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   using Frame = std::shared_ptr<std::vector<uint8_t>>;
+  // A one-shot event coroutines can wait for (single-threaded executor).
+  class Event {
+   public:
+    explicit Event(asio::any_io_executor exec) : timer_(exec, asio::steady_timer::time_point::max()) {}
+    void set() {
+      set_ = true;
+      timer_.cancel();
+    }
+    bool is_set() const { return set_; }
+    awaitable<void> wait() {
+      while (!set_) co_await timer_.async_wait(use_tuple);
+    }
+
+   private:
+    asio::steady_timer timer_;
+    bool set_ = false;
+  };
+  // One request being handled: `released` lets the reader go on, `done`
+  // means its response (if any) is queued.
+  struct Slot {
+    explicit Slot(asio::any_io_executor exec) : released(exec), done(exec) {}
+    Event released;
+    Event done;
+  };
+  static constexpr size_t kMaxInFlight = 16;
+  awaitable<void> handle_in_order(Frame frame, std::shared_ptr<Slot> prev, std::shared_ptr<Slot> slot);
   using OutChannel = asio::experimental::channel<void(boost::system::error_code, std::shared_ptr<protocol::Writer>)>;
 
   awaitable<void> read_loop();
   awaitable<void> write_loop();
   // Returns false when the connection must close.
-  awaitable<bool> handle(Frame frame);
+  awaitable<bool> handle(Frame frame, Slot* prev, const std::shared_ptr<Slot>& slot);
   awaitable<void> queue(std::shared_ptr<protocol::Writer> response);
   // Marks the connection as closing and logs why (once).
   void close(std::string_view reason, bool warn);
@@ -54,6 +86,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string peer_;
   OutChannel out_;
   asio::steady_timer idle_timer_;
+  std::deque<std::shared_ptr<Slot>> pending_;  // requests handled, oldest first
   bool stopping_ = false;
   bool closed_ = false;
   bool finished_ = false;

@@ -2,6 +2,7 @@
 // What a request handler knows about the request it serves.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +25,11 @@ struct RequestContext {
   std::shared_ptr<std::vector<uint8_t>> frame;
   bool suppress_response = false;  // acks=0 produce: no response at all
   int16_t error_code = 0;          // the response's top-level error code, for metrics
+  // Set by the connection: lets it read and handle the next request while
+  // this one finishes (its response still leaves first).  An acks=all
+  // produce calls it once its records are appended, before it waits for the
+  // in-sync replicas, so the next request's appends follow this one's.
+  std::function<void()> release_reader = {};
 
   int16_t version() const { return header.api_version; }
 };

@@ -142,6 +142,9 @@ awaitable<ProduceResponse> handle_produce(RequestContext& ctx, protocol::Produce
     }
   }
   if (req.acks == -1) {
+    // Appended (and flushed if due): the connection may read and append the
+    // next request while this one waits for the in-sync replicas.
+    if (ctx.release_reader) ctx.release_reader();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(0, req.timeout_ms));
     for (auto& p : pending) {
       if (p.response->error_code != 0) continue;
