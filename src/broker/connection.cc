@@ -41,6 +41,10 @@ std::shared_ptr<protocol::Writer> unsupported_api_versions(int32_t correlation_i
   return w;
 }
 
+awaitable<void> wait_for(AsyncResult<bool>& event) {
+  (void)co_await event.wait(std::chrono::steady_clock::time_point::max());
+}
+
 }  // namespace
 
 Connection::Connection(Broker& broker, tcp::socket socket, protocol::Listener listener, std::string listener_name)
@@ -69,7 +73,7 @@ awaitable<void> Connection::run() {
   // Requests still finishing queue their responses first.
   if (!pending_.empty()) {
     auto last = pending_.back();
-    co_await last->done.wait();
+    co_await wait_for(last->done);
   }
   // The writer sends what is queued, then closes the socket.
   co_await queue(nullptr);
@@ -125,21 +129,25 @@ awaitable<void> Connection::read_loop() {
       close(fmt::format("request size {} is outside [0, socket.request.max.bytes={}]", size, max_request), true);
       co_return;
     }
-    auto frame = std::make_shared<std::vector<uint8_t>>(static_cast<size_t>(size));
+    auto frame = std::make_shared<protocol::FrameBytes>(static_cast<size_t>(size));
     auto [ec2, n2] = co_await asio::async_read(socket_, asio::buffer(*frame), use_tuple);
     if (ec2) {
       close(fmt::format("truncated request: {}", ec2.message()), true);
       co_return;
     }
-    while (!pending_.empty() && pending_.front()->done.is_set()) pending_.pop_front();
-    if (pending_.size() >= kMaxInFlight) {
+    // Bounded pipelining: wait for the oldest requests while too many, or
+    // too many bytes, are pending.
+    forget_done();
+    while (!pending_.empty() &&
+           (pending_.size() >= kMaxInFlight || pending_bytes_ + frame->size() > kMaxPendingBytes)) {
       auto oldest = pending_.front();
-      co_await oldest->done.wait();
-      pending_.pop_front();
+      co_await wait_for(oldest->done);
+      forget_done();
     }
     auto prev = pending_.empty() ? nullptr : pending_.back();
-    auto slot = std::make_shared<Slot>(socket_.get_executor());
+    auto slot = std::make_shared<Slot>(socket_.get_executor(), frame->size());
     pending_.push_back(slot);
+    pending_bytes_ += slot->bytes;
     auto self = shared_from_this();
     asio::co_spawn(socket_.get_executor(), handle_in_order(std::move(frame), std::move(prev), slot),
                    [self, slot](std::exception_ptr e) {
@@ -150,20 +158,27 @@ awaitable<void> Connection::read_loop() {
                          self->close(fmt::format("internal error: {}", ex.what()), true);
                        }
                      }
-                     slot->released.set();
-                     slot->done.set();
+                     slot->released.set(true);
+                     slot->done.set(true);
                    });
-    co_await slot->released.wait();
+    co_await wait_for(slot->released);
     if (closed_) co_return;
   }
   if (stopping_) close("broker shutting down", false);
 }
 
+void Connection::forget_done() {
+  while (!pending_.empty() && pending_.front()->done.ready()) {
+    pending_bytes_ -= pending_.front()->bytes;
+    pending_.pop_front();
+  }
+}
+
 awaitable<void> Connection::handle_in_order(Frame frame, std::shared_ptr<Slot> prev, std::shared_ptr<Slot> slot) {
   (void)co_await handle(std::move(frame), prev.get(), slot);  // false: it closed the connection
-  if (prev) co_await prev->done.wait();  // done in order, even without a response
-  slot->released.set();
-  slot->done.set();
+  if (prev) co_await wait_for(prev->done);  // done in order, even without a response
+  slot->released.set(true);
+  slot->done.set(true);
 }
 
 awaitable<bool> Connection::handle(Frame frame, Slot* prev, const std::shared_ptr<Slot>& slot) {
@@ -189,7 +204,7 @@ awaitable<bool> Connection::handle(Frame frame, Slot* prev, const std::shared_pt
   if (!spec.supports(header.api_version)) {
     broker_.metrics().request_failed(series, protocol::code_of(protocol::ErrorCode::kUnsupportedVersion));
     if (spec.key == protocol::ApiKey::kApiVersions && header.api_version > spec.max_version) {
-      if (prev) co_await prev->done.wait();
+      if (prev) co_await wait_for(prev->done);
       co_await queue(unsupported_api_versions(header.correlation_id));
       co_return true;
     }
@@ -200,7 +215,7 @@ awaitable<bool> Connection::handle(Frame frame, Slot* prev, const std::shared_pt
   }
   auto response = std::make_shared<protocol::Writer>();
   RequestContext ctx{broker_, header, peer_, listener_, listener_name_, frame};
-  ctx.release_reader = [s = slot.get()] { s->released.set(); };  // the slot outlives the handler
+  ctx.release_reader = [s = slot.get()] { s->released.set(true); };  // the slot outlives the handler
   try {
     if (spec.is_flexible(header.api_version)) protocol::skip_header_tags(reader);
     response->i32(0);  // frame length, patched below
@@ -216,7 +231,7 @@ awaitable<bool> Connection::handle(Frame frame, Slot* prev, const std::shared_pt
       series, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), ctx.error_code);
   if (ctx.suppress_response) co_return true;
   response->patch_i32(0, static_cast<int32_t>(response->size() - 4));
-  if (prev) co_await prev->done.wait();  // responses leave in request order
+  if (prev) co_await wait_for(prev->done);  // responses leave in request order
   co_await queue(std::move(response));
   co_return !closed_;
 }

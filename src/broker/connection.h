@@ -7,7 +7,8 @@
 // acks=all produce does once its records are appended), so the next
 // requests are read and handled while it waits for the in-sync replicas.
 // Their responses still leave in request order (each waits for its
-// predecessor's), and at most kMaxInFlight requests are pending.
+// predecessor's), and at most kMaxInFlight requests or kMaxPendingBytes of
+// request frames are pending.
 //
 // Bad input closes the connection with one log line naming the peer and the
 // reason: a negative or oversized frame length, a truncated or malformed
@@ -19,7 +20,9 @@
 #include <string>
 
 #include "broker/asio.h"
+#include "kappa/async/async_result.h"
 #include "kappa/protocol/api_table.h"
+#include "kappa/protocol/frame_bytes.h"
 #include "kappa/protocol/wire.h"
 
 namespace kappa::broker {
@@ -41,32 +44,21 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const std::string& peer() const { return peer_; }
 
  private:
-  using Frame = std::shared_ptr<std::vector<uint8_t>>;
-  // A one-shot event coroutines can wait for (single-threaded executor).
-  class Event {
-   public:
-    explicit Event(asio::any_io_executor exec) : timer_(exec, asio::steady_timer::time_point::max()) {}
-    void set() {
-      set_ = true;
-      timer_.cancel();
-    }
-    bool is_set() const { return set_; }
-    awaitable<void> wait() {
-      while (!set_) co_await timer_.async_wait(use_tuple);
-    }
-
-   private:
-    asio::steady_timer timer_;
-    bool set_ = false;
-  };
+  using Frame = std::shared_ptr<protocol::FrameBytes>;
   // One request being handled: `released` lets the reader go on, `done`
   // means its response (if any) is queued.
   struct Slot {
-    explicit Slot(asio::any_io_executor exec) : released(exec), done(exec) {}
-    Event released;
-    Event done;
+    Slot(asio::any_io_executor exec, size_t frame_bytes) : released(exec), done(exec), bytes(frame_bytes) {}
+    AsyncResult<bool> released;
+    AsyncResult<bool> done;
+    size_t bytes;  // the request frame, held until done
   };
+  // Bounds on the requests a connection holds at once: the reader waits for
+  // the oldest while either is reached (a single larger request still goes).
   static constexpr size_t kMaxInFlight = 16;
+  static constexpr size_t kMaxPendingBytes = 64 << 20;
+  // Drops the finished requests at the front of pending_.
+  void forget_done();
   awaitable<void> handle_in_order(Frame frame, std::shared_ptr<Slot> prev, std::shared_ptr<Slot> slot);
   using OutChannel = asio::experimental::channel<void(boost::system::error_code, std::shared_ptr<protocol::Writer>)>;
 
@@ -87,6 +79,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   OutChannel out_;
   asio::steady_timer idle_timer_;
   std::deque<std::shared_ptr<Slot>> pending_;  // requests handled, oldest first
+  size_t pending_bytes_ = 0;                   // their frames' sizes
   bool stopping_ = false;
   bool closed_ = false;
   bool finished_ = false;

@@ -57,23 +57,31 @@ def record_batch(values, key=b"k", timestamp=1_700_000_000_000):
     return bytes(b.build())
 
 
-def produce_v3(bootstrap, topic, partition, records, acks=-1, correlation_id=1):
-    """Sends one Produce v3 request; returns (error_code, base_offset) of the partition."""
-    body = struct.pack(">hhi", -1, acks, 10_000)
+def produce_v3_body(topic, partition, records, acks=-1, timeout_ms=10_000):
+    """The body of a Produce v3 request writing `records` to one partition."""
+    body = struct.pack(">hhi", -1, acks, timeout_ms)
     t = topic.encode()
     body += struct.pack(">i", 1) + struct.pack(">h", len(t)) + t
-    body += struct.pack(">i", 1) + struct.pack(">i", partition) + struct.pack(">i", len(records)) + records
-    s = connect(bootstrap)
-    try:
-        s.sendall(request_frame(0, 3, correlation_id, body))
-        resp = recv_frame(s)
-    finally:
-        s.close()
+    return body + struct.pack(">i", 1) + struct.pack(">i", partition) + struct.pack(">i", len(records)) + records
+
+
+def parse_produce_v3(resp):
+    """(error_code, base_offset) of the one partition in a Produce v3 response frame."""
     pos = 4 + 4  # correlation id, topic count
     (name_len,) = struct.unpack(">h", resp[pos:pos + 2])
     pos += 2 + name_len + 4  # name, partition count
     partition_index, error, base_offset, _ = struct.unpack(">ihqq", resp[pos:pos + 22])
     return error, base_offset
+
+
+def produce_v3(bootstrap, topic, partition, records, acks=-1, correlation_id=1):
+    """Sends one Produce v3 request; returns (error_code, base_offset) of the partition."""
+    s = connect(bootstrap)
+    try:
+        s.sendall(request_frame(0, 3, correlation_id, produce_v3_body(topic, partition, records, acks)))
+        return parse_produce_v3(recv_frame(s))
+    finally:
+        s.close()
 
 
 def compact_string(s):

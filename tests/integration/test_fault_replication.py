@@ -4,12 +4,15 @@ SIGKILL and restarted, or frozen with SIGSTOP for longer than the broker
 session timeout.  Afterwards every acknowledged record is read back exactly
 once, in acknowledgement order, at contiguous offsets, and the committed
 range of every replica is byte-identical."""
+import struct
 import time
 
 import pytest
 from confluent_kafka import KafkaError, Producer
+from confluent_kafka.admin import AdminClient
 
 from fault_proxy import FaultProxy, LinkRules
+from kafka_wire import connect, parse_produce_v3, produce_v3_body, record_batch, recv_frame, request_frame
 from kappa_harness import Cluster, free_port
 from replication_check import (AckingProducer, compare_replicas, create_topic, high_watermarks, leader_of, log_batches,
                                partition_state, read_all, verify, wait_full_isr, wait_replicas_converged)
@@ -129,6 +132,43 @@ def test_two_of_three_brokers_down_refuses_acks_all_and_serves_committed_data(cl
     report("two down", counts, producer)
     assert not problems, "\n".join(problems)
     assert counts["read"] == counts["acked"]
+
+
+def test_pipelined_requests_are_appended_and_answered_in_order(cluster_factory):
+    """An acks=all Produce releases its connection once appended, so the next
+    requests are handled while it waits for the in-sync replicas: their
+    appends and their responses must still follow request order."""
+    cluster = cluster_factory(overrides=FAST_FAILOVER).start()
+    topic = "pipelined"
+    create_topic(cluster.bootstrap, topic, 1, 3, TOPIC_CONFIG)
+    wait_full_isr(cluster, topic, 1)
+    leader = leader_of(cluster, topic, 0)
+    controller = AdminClient({"bootstrap.servers": cluster.bootstrap}).list_topics(timeout=10).controller_id
+    # A follower that is not the active controller, so the ISR can shrink without it.
+    frozen = next(n for n in cluster.nodes if n not in (leader, controller))
+    requests = [
+        (1, 0, 3, produce_v3_body(topic, 0, record_batch([b"a0", b"a1"]), acks=-1)),  # waits for `frozen`
+        (2, 0, 3, produce_v3_body(topic, 0, record_batch([b"b0"]), acks=1)),
+        (3, 18, 0, b""),  # ApiVersions v0
+        (4, 0, 3, produce_v3_body(topic, 0, record_batch([b"c0", b"c1", b"c2"]), acks=-1)),
+        (5, 0, 3, produce_v3_body(topic, 0, record_batch([b"d0"]), acks=1)),
+    ]
+    cluster.nodes[frozen].pause()  # the first acks=all waits until it leaves the ISR (2 s)
+    try:
+        s = connect(cluster.nodes[leader].bootstrap, timeout=30)
+        started = time.monotonic()
+        s.sendall(b"".join(request_frame(api, version, cid, body) for cid, api, version, body in requests))
+        responses = [recv_frame(s) for _ in requests]
+        waited = time.monotonic() - started
+        s.close()
+    finally:
+        cluster.nodes[frozen].resume()
+    assert [struct.unpack(">i", r[:4])[0] for r in responses] == [1, 2, 3, 4, 5]
+    produced = [parse_produce_v3(responses[i]) for i in (0, 1, 3, 4)]
+    assert produced == [(0, 0), (0, 2), (0, 3), (0, 6)], produced
+    assert waited >= 1.5, f"answered after {waited:.2f} s: the first produce did not wait for the ISR"
+    values = [b"a0", b"a1", b"b0", b"c0", b"c1", b"c2", b"d0"]
+    assert read_all(cluster.bootstrap, topic, 1)[0] == list(enumerate(values))
 
 
 class ProxiedCluster(Cluster):
