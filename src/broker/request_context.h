@@ -22,7 +22,7 @@ struct RequestContext {
   const std::string& listener_name;    // its name (PLAINTEXT, ...)
   // The request frame; handlers may patch record batches inside it in place
   // (offsets, leader epoch) because the connection owns it exclusively.
-  std::shared_ptr<std::vector<uint8_t>> frame;
+  std::shared_ptr<const void> frame;  // owns the request's bytes
   bool suppress_response = false;  // acks=0 produce: no response at all
   int16_t error_code = 0;          // the response's top-level error code, for metrics
   // Set by the connection: lets it read and handle the next request while

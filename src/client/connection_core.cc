@@ -116,7 +116,7 @@ awaitable<void> ConnectionCore::read_loop() {
                          fmt::format("response frame of {} bytes is outside [4, {}]", size, max_response_bytes_)));
       co_return;
     }
-    auto frame = std::make_shared<std::vector<uint8_t>>(static_cast<size_t>(size));
+    auto frame = std::make_shared<protocol::FrameBytes>(static_cast<size_t>(size));
     auto [ec2, n2] = co_await asio::async_read(socket_, asio::buffer(*frame), use_tuple);
     if (closed_) co_return;
     if (ec2) {
@@ -127,7 +127,7 @@ awaitable<void> ConnectionCore::read_loop() {
   }
 }
 
-void ConnectionCore::on_response(std::shared_ptr<std::vector<uint8_t>> frame) {
+void ConnectionCore::on_response(std::shared_ptr<protocol::FrameBytes> frame) {
   const int32_t correlation_id = read_be32(frame->data());
   auto it = std::find_if(pending_.begin(), pending_.end(), [](const PendingPtr& p) { return p->expect_response; });
   if (it == pending_.end() || (*it)->correlation_id != correlation_id) {

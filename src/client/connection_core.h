@@ -64,7 +64,7 @@ class ConnectionCore : public std::enable_shared_from_this<ConnectionCore> {
   awaitable<void> write_loop();
   awaitable<void> watchdog();
   void complete(const PendingPtr& p, Result<ResponseFrame> result);
-  void on_response(std::shared_ptr<std::vector<uint8_t>> frame);
+  void on_response(std::shared_ptr<protocol::FrameBytes> frame);
   void fail_all(const Error& reason, const Pending* culprit);
   std::string describe(const Pending& p) const;
 

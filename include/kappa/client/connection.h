@@ -51,6 +51,7 @@
 #include "kappa/client/broker_address.h"
 #include "kappa/client/broker_versions.h"
 #include "kappa/client/result.h"
+#include "kappa/protocol/frame_bytes.h"
 #include "kappa/protocol/wire.h"
 
 namespace kappa::client {
@@ -70,7 +71,7 @@ class ConnectionCore;
 
 // A response body and the frame it lives in (decoded records point into it).
 struct ResponseFrame {
-  std::shared_ptr<const std::vector<uint8_t>> frame;
+  std::shared_ptr<const protocol::FrameBytes> frame;
   size_t body_offset = 0;
 };
 
