@@ -1,6 +1,6 @@
 #pragma once
 // One client connection.  A reader coroutine reads length-prefixed frames and
-// handles them one at a time, in order (as Kafka does), so responses leave
+// handles them in order, one at a time (as Kafka does), so responses leave
 // in request order; a writer coroutine sends finished responses, so writing
 // a large fetch overlaps with handling the next request.  One exception: a
 // handler may release the reader early (RequestContext::release_reader; an
