@@ -166,10 +166,12 @@ def main():
                 for client in clients:
                     for name, rf, acks in modes:
                         topic = f"bench-{client}-{name}-{round_}"
+                        # The previous run's writeback neither lands in this one nor
+                        # delays the controller's fsyncs while the topic is created.
+                        os.sync()
                         create_topic(cluster.bootstrap, topic, args.partitions, rf,
                                      {"min.insync.replicas": str(min(rf, 2))})
                         wait_full_isr(cluster, topic, args.partitions) if rf == 3 else time.sleep(1)
-                        os.sync()  # the previous run's writeback does not land in this one
                         n = sizes.get((client, name), 250_000)
                         summary, elapsed = produce(client, KAPPA_BIN, cluster, topic, n, args.record_size, acks, extra,
                                                    kcat_input)
@@ -182,6 +184,7 @@ def main():
                             print(f"round {round_} {client} {name}: {summary['records_per_sec']:,.0f} records/s "
                                   f"{summary['mb_per_sec']:.0f} MB/s{latency}, "
                                   f"CPU us/record {summary['cpu_us_per_record']}", flush=True)
+                        os.sync()
                         for f in admin.delete_topics([topic]).values():
                             f.result()
                         time.sleep(2)  # its files are removed before the next run

@@ -171,6 +171,7 @@ class Broker {
   bool stopping_ = false;
   bool stopped_ = false;
   bool checkpoint_running_ = false;
+  bool removing_dirs_ = false;  // a LogManager::RemovalTask is on the blocking pool
   std::shared_ptr<storage::CleanTask> cleaning_;  // the compaction round in progress
 };
 

@@ -60,6 +60,17 @@ awaitable<void> Broker::every_async(std::chrono::milliseconds period, awaitable<
 void Broker::run_retention() {
   size_t deleted = logs_->run_retention(SystemClock::instance().wall_ms());
   if (deleted) log()->info("retention deleted {} segments", deleted);
+  // Deleted partitions' directories go on the blocking pool: unlinking
+  // gigabytes of segments (and dropping their cached pages) takes seconds.
+  if (removing_dirs_) return;
+  auto removal = std::make_shared<storage::LogManager::RemovalTask>(logs_->take_removed_dirs());
+  if (removal->dirs.empty()) return;
+  removing_dirs_ = true;
+  asio::co_spawn(io_, run_blocking(pool_, [removal] { return removal->run(); }),
+                 [this, removal](std::exception_ptr e, std::vector<std::filesystem::path> failed) {
+                   removing_dirs_ = false;
+                   logs_->restore_removed_dirs(e ? removal->dirs : std::move(failed));
+                 });
 }
 
 void Broker::run_flush_policy() {

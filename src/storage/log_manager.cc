@@ -156,12 +156,24 @@ std::vector<TopicPartition> LogManager::partitions() const {
   return out;
 }
 
-void LogManager::delete_removed_dirs() {
-  std::erase_if(removed_dirs_, [&](const std::filesystem::path& path) {
-    auto ec = fs_.remove_all(path);
-    if (ec) logger().warn("cannot remove {} (will retry): {}", path.string(), ec.message());
-    return !ec;
-  });
+LogManager::RemovalTask LogManager::take_removed_dirs() {
+  return RemovalTask{&fs_, std::exchange(removed_dirs_, {})};
+}
+
+void LogManager::restore_removed_dirs(std::vector<std::filesystem::path> failed) {
+  removed_dirs_.insert(removed_dirs_.end(), std::make_move_iterator(failed.begin()),
+                       std::make_move_iterator(failed.end()));
+}
+
+std::vector<std::filesystem::path> LogManager::RemovalTask::run() const {
+  std::vector<std::filesystem::path> failed;
+  for (const auto& path : dirs) {
+    if (auto ec = fs->remove_all(path)) {
+      logger().warn("cannot remove {} (will retry): {}", path.string(), ec.message());
+      failed.push_back(path);
+    }
+  }
+  return failed;
 }
 
 size_t LogManager::run_retention(int64_t now_ms) {
@@ -175,7 +187,6 @@ size_t LogManager::run_retention(int64_t now_ms) {
     }
     deleted += *count;
   }
-  delete_removed_dirs();
   return deleted;
 }
 

@@ -156,13 +156,31 @@ TEST_F(LogManagerTest, remove_renames_the_directory_and_cleanup_deletes_it) {
     pending += is_delete_dir_name(entry.path().filename().string());
   }
   EXPECT_EQ(pending, 1u);
-  manager->run_retention(clock.wall_ms());
+  manager->delete_removed_dirs();
   for (const auto& entry : std::filesystem::directory_iterator(dir / "a")) {
     EXPECT_FALSE(is_delete_dir_name(entry.path().filename().string())) << entry.path();
   }
   auto again = manager->get_or_create(tp(0));  // a new, empty log
   ASSERT_TRUE(again);
   EXPECT_EQ((*again)->log_end_offset(), 0);
+}
+
+TEST_F(LogManagerTest, removal_task_runs_elsewhere_and_failures_are_retried) {
+  open();
+  populate(2);
+  ASSERT_FALSE(manager->remove(tp(0)));
+  ASSERT_FALSE(manager->remove(tp(1)));
+  auto task = manager->take_removed_dirs();
+  ASSERT_EQ(task.dirs.size(), 2u);
+  EXPECT_TRUE(manager->take_removed_dirs().dirs.empty());  // handed over: not taken twice
+  for (const auto& d : task.dirs) EXPECT_TRUE(std::filesystem::exists(d));
+  // What could not be deleted comes back for the next task.
+  manager->restore_removed_dirs({task.dirs[1]});
+  EXPECT_TRUE(task.run().empty());
+  for (const auto& d : task.dirs) EXPECT_FALSE(std::filesystem::exists(d));
+  auto retry = manager->take_removed_dirs();
+  ASSERT_EQ(retry.dirs.size(), 1u);
+  EXPECT_TRUE(retry.run().empty());  // already gone: remove_all succeeds
 }
 
 TEST_F(LogManagerTest, leftover_delete_directories_are_removed_after_a_restart) {
@@ -172,7 +190,7 @@ TEST_F(LogManagerTest, leftover_delete_directories_are_removed_after_a_restart) 
   std::filesystem::create_directories(dir / "a" / delete_dir_name("old-3", "0123abcd"));
   open();
   EXPECT_EQ(manager->size(), 1u);
-  manager->run_retention(clock.wall_ms());
+  manager->delete_removed_dirs();
   EXPECT_FALSE(std::filesystem::exists(dir / "a" / delete_dir_name("old-3", "0123abcd")));
 }
 

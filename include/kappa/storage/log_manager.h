@@ -6,11 +6,14 @@
 // logged and ignored: those logs are validated from their first segment, or
 // cleaned from their start) and loads every <topic>-<partition> directory,
 // one after another, recovering each (see Log::open).  Directories of
-// deleted partitions (…-delete) are removed by the next run_retention().
+// deleted partitions (…-delete) are removed later (take_removed_dirs).
 //
 // The broker drives it with periodic hooks:
-//   run_retention(now)        retention for every log, then deletes the
-//                             directories of removed partitions
+//   run_retention(now)        retention for every log
+//   take_removed_dirs()       the directories of removed partitions, as a
+//                             RemovalTask to run off the event loop (deleting
+//                             gigabytes takes seconds); give back what
+//                             failed with restore_removed_dirs()
 //   flush_policy(now)         the logs whose flush.messages / flush.ms is due,
 //                             each with a prepared FlushTask
 //   prepare_cleaning(now)     the compacted log most worth cleaning, with a
@@ -22,8 +25,8 @@
 //                             checkpoints, then the clean-shutdown markers
 //
 // Thread-safety: owned and used by one thread, like the logs it hands out;
-// only FlushTask::run(), CleanTask::run()/cancel() and CheckpointTask::run()
-// may run elsewhere.
+// only FlushTask::run(), CleanTask::run()/cancel(), CheckpointTask::run()
+// and RemovalTask::run() may run elsewhere.
 
 #include <cstdint>
 #include <filesystem>
@@ -103,7 +106,7 @@ class LogManager {
     return get_or_create(tp, config_.default_config);
   }
   // Closes the log and renames its directory to <tp>.<id>-delete; the files
-  // go at the next run_retention().  Holders of the Log see kLogClosed.
+  // go with the next removal task.  Holders of the Log see kLogClosed.
   std::error_code remove(const TopicPartition& tp);
   std::vector<TopicPartition> partitions() const;
   size_t size() const { return logs_.size(); }
@@ -122,6 +125,17 @@ class LogManager {
   // callers).  A round cleans one log; its dirty part is bounded by the
   // dedupe buffer.  Returns the rounds that completed (failures are logged).
   size_t run_cleaner(int64_t now_ms, size_t max_rounds = 1);
+  // Deletes the directories of removed partitions; returns those that could
+  // not be deleted (logged), for restore_removed_dirs.
+  struct RemovalTask {
+    FileSystem* fs = nullptr;
+    std::vector<std::filesystem::path> dirs;
+    std::vector<std::filesystem::path> run() const;
+  };
+  RemovalTask take_removed_dirs();
+  void restore_removed_dirs(std::vector<std::filesystem::path> failed);
+  // take_removed_dirs().run() on the calling thread (tests, shutdown).
+  void delete_removed_dirs() { restore_removed_dirs(take_removed_dirs().run()); }
   CheckpointTask prepare_checkpoints() const;
   std::error_code write_checkpoints() const { return prepare_checkpoints().run(); }
   // Flushes and closes every log, writes the checkpoints and, in each log
@@ -137,7 +151,6 @@ class LogManager {
   LogManager(LogManagerConfig config, FileSystem& fs, const Clock& clock);
   std::error_code load_dir(size_t dir_index);
   size_t least_loaded_dir() const;
-  void delete_removed_dirs();
 
   LogManagerConfig config_;
   FileSystem& fs_;
