@@ -136,10 +136,16 @@ awaitable<void> Connection::read_loop() {
       co_return;
     }
     // Bounded pipelining: wait for the oldest requests while too many, or
-    // too many bytes, are pending.
+    // too many bytes, are pending.  Only a Produce overtakes earlier requests
+    // still waiting: anything else (Metadata, Fetch, ...) waits for all of
+    // them, so its answer never reflects older state than an earlier answer
+    // on this connection (a client told NOT_LEADER must not then be told by
+    // a Metadata answered meanwhile that this broker still leads).
     forget_done();
-    while (!pending_.empty() &&
-           (pending_.size() >= kMaxInFlight || pending_bytes_ + frame->size() > kMaxPendingBytes)) {
+    const bool produce = frame->size() >= 2 && static_cast<int16_t>((*frame)[0] << 8 | (*frame)[1]) ==
+                                                   static_cast<int16_t>(protocol::ApiKey::kProduce);
+    while (!pending_.empty() && (!produce || pending_.size() >= kMaxInFlight ||
+                                 pending_bytes_ + frame->size() > kMaxPendingBytes)) {
       auto oldest = pending_.front();
       co_await wait_for(oldest->done);
       forget_done();

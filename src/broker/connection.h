@@ -5,8 +5,9 @@
 // a large fetch overlaps with handling the next request.  One exception: a
 // handler may release the reader early (RequestContext::release_reader; an
 // acks=all produce does once its records are appended), so the next
-// requests are read and handled while it waits for the in-sync replicas.
-// Their responses still leave in request order (each waits for its
+// Produce requests are read and handled while it waits for the in-sync
+// replicas; any other request waits until every earlier one is done.
+// Responses still leave in request order (each waits for its
 // predecessor's), and at most kMaxInFlight requests or kMaxPendingBytes of
 // request frames are pending.
 //

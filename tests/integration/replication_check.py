@@ -3,6 +3,7 @@ continuous idempotent acks=all producer that records every acknowledgement,
 a from-the-start reader, the no-loss/no-duplicate/order checks, and a
 byte-level comparison of the replicas' segment files."""
 import glob
+import logging
 import os
 import struct
 import threading
@@ -76,7 +77,14 @@ class AckingProducer:
                 "linger.ms": 5, "message.timeout.ms": 180000, "request.timeout.ms": 5000,
                 "retry.backoff.ms": 100, "topic.metadata.refresh.interval.ms": 1000}
         conf.update(config or {})
-        self.producer = Producer(conf)
+        if os.environ.get("KAPPA_PRODUCER_DEBUG"):  # a file: librdkafka's debug log goes there
+            conf["debug"] = "msg,eos,protocol,broker,topic"
+            log = logging.getLogger(f"producer-{id(self)}")
+            log.addHandler(logging.FileHandler(os.environ["KAPPA_PRODUCER_DEBUG"]))
+            log.setLevel(logging.DEBUG)
+            self.producer = Producer(conf, logger=log)
+        else:
+            self.producer = Producer(conf)
         self.acked = []        # (partition, offset, value) in acknowledgement order
         self.errors = []       # (value, error) of records that failed for good
         self.ack_times = []    # monotonic time of each acknowledgement
