@@ -181,25 +181,26 @@ void Connection::forget_done() {
 }
 
 awaitable<void> Connection::handle_in_order(Frame frame, std::shared_ptr<Slot> prev, std::shared_ptr<Slot> slot) {
-  (void)co_await handle(std::move(frame), prev.get(), slot);  // false: it closed the connection
-  if (prev) co_await wait_for(prev->done);  // done in order, even without a response
+  auto response = co_await handle(std::move(frame), *slot);
+  if (prev) co_await wait_for(prev->done);  // in request order, with or without a response
+  if (response) co_await queue(std::move(response));
   slot->released.set(true);
   slot->done.set(true);
 }
 
-awaitable<bool> Connection::handle(Frame frame, Slot* prev, const std::shared_ptr<Slot>& slot) {
+awaitable<std::shared_ptr<protocol::Writer>> Connection::handle(Frame frame, Slot& slot) {
   protocol::Reader reader(std::span<const uint8_t>(frame->data(), frame->size()), frame);
   protocol::RequestHeader header;
   try {
     header = protocol::decode_request_header_prefix(reader);
   } catch (const protocol::DecodeError& e) {
     close(fmt::format("malformed request header: {}", e.what()), true);
-    co_return false;
+    co_return nullptr;
   }
   const ApiHandler* handler = api_registry().find(header.api_key, listener_);
   if (!handler) {
     close(fmt::format("unknown or unavailable API key {} (version {})", header.api_key, header.api_version), true);
-    co_return false;
+    co_return nullptr;
   }
   const protocol::ApiSpec& spec = *handler->spec;
   const auto started = std::chrono::steady_clock::now();
@@ -210,18 +211,16 @@ awaitable<bool> Connection::handle(Frame frame, Slot* prev, const std::shared_pt
   if (!spec.supports(header.api_version)) {
     broker_.metrics().request_failed(series, protocol::code_of(protocol::ErrorCode::kUnsupportedVersion));
     if (spec.key == protocol::ApiKey::kApiVersions && header.api_version > spec.max_version) {
-      if (prev) co_await wait_for(prev->done);
-      co_await queue(unsupported_api_versions(header.correlation_id));
-      co_return true;
+      co_return unsupported_api_versions(header.correlation_id);
     }
     close(fmt::format("unsupported {} version {} (supported {}-{})", spec.name, header.api_version,
                       spec.min_version, spec.max_version),
           true);
-    co_return false;
+    co_return nullptr;
   }
   auto response = std::make_shared<protocol::Writer>();
   RequestContext ctx{broker_, header, peer_, listener_, listener_name_, frame};
-  ctx.release_reader = [s = slot.get()] { s->released.set(true); };  // the slot outlives the handler
+  ctx.release_reader = [s = &slot] { s->released.set(true); };  // the slot outlives the handler
   try {
     if (spec.is_flexible(header.api_version)) protocol::skip_header_tags(reader);
     response->i32(0);  // frame length, patched below
@@ -231,15 +230,13 @@ awaitable<bool> Connection::handle(Frame frame, Slot* prev, const std::shared_pt
   } catch (const protocol::DecodeError& e) {
     broker_.metrics().request_failed(series, protocol::code_of(protocol::ErrorCode::kInvalidRequest));
     close(fmt::format("malformed {} v{} request: {}", spec.name, header.api_version, e.what()), true);
-    co_return false;
+    co_return nullptr;
   }
   broker_.metrics().request_done(
       series, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), ctx.error_code);
-  if (ctx.suppress_response) co_return true;
+  if (ctx.suppress_response) co_return nullptr;
   response->patch_i32(0, static_cast<int32_t>(response->size() - 4));
-  if (prev) co_await wait_for(prev->done);  // responses leave in request order
-  co_await queue(std::move(response));
-  co_return !closed_;
+  co_return response;
 }
 
 awaitable<void> Connection::queue(std::shared_ptr<protocol::Writer> response) {

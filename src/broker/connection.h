@@ -65,8 +65,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   awaitable<void> read_loop();
   awaitable<void> write_loop();
-  // Returns false when the connection must close.
-  awaitable<bool> handle(Frame frame, Slot* prev, const std::shared_ptr<Slot>& slot);
+  // Runs one request; returns its response frame, or nullptr when there is
+  // none (acks=0) or the request closed the connection.
+  awaitable<std::shared_ptr<protocol::Writer>> handle(Frame frame, Slot& slot);
   awaitable<void> queue(std::shared_ptr<protocol::Writer> response);
   // Marks the connection as closing and logs why (once).
   void close(std::string_view reason, bool warn);
