@@ -47,6 +47,10 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def brokers_cpu_seconds(cluster):
+    return sum(cpu_seconds(n.proc.pid) for n in cluster.nodes.values())
+
+
 def children_cpu_seconds():
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     return ru.ru_utime + ru.ru_stime
@@ -90,7 +94,7 @@ def produce(client, kappa_bin, cluster, topic, records, size, acks, extra, kcat_
         records = min(records, KCAT_MAX_RECORDS)
         cmd = ["kcat", "-P", "-b", cluster.bootstrap, "-t", topic, "-l", "-X", f"acks={acks}"] + \
             kcat_flags(extra) + [str(kcat_input.file(records))]
-    brokers_before = sum(cpu_seconds(n.proc.pid) for n in cluster.nodes.values())
+    brokers_before = brokers_cpu_seconds(cluster)
     client_before = children_cpu_seconds()
     started = time.monotonic()
     done = subprocess.run(cmd, capture_output=True, text=True)
@@ -106,8 +110,7 @@ def produce(client, kappa_bin, cluster, topic, records, size, acks, extra, kcat_
     summary["wall_seconds"] = round(elapsed, 2)
     summary["cpu_us_per_record"] = {
         "client": round((children_cpu_seconds() - client_before) * 1e6 / records, 2),
-        "brokers": round((sum(cpu_seconds(n.proc.pid) for n in cluster.nodes.values()) - brokers_before) * 1e6 / records,
-                         2),
+        "brokers": round((brokers_cpu_seconds(cluster) - brokers_before) * 1e6 / records, 2),
     }
     if client == "kcat":
         cmd[-1] = f"<file of {records} lines>"
